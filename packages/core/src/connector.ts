@@ -1,0 +1,72 @@
+import {
+  FD_CONNECT, FD_CONNECT_BIT, SOCKET_ERROR, WSA_INVALID_EVENT, WSA_WAIT_FAILED, WSA_WAIT_TIMEOUT, WSACloseEvent,
+  WSACreateEvent, WSAEALREADY, WSAECONNREFUSED, WSAEISCONN, WSAETIMEDOUT, WSAEWOULDBLOCK,
+  WSAEnumNetworkEvents, WSAEventSelect, WSAGetLastError, WSANETWORKEVENTS, WSAWaitForMultipleEventsAsync,
+  closesocket, connect, winsockError, type SOCKADDR_IN, type SOCKET, type WSAEVENT,
+} from '@overlapped/winsock-native';
+import { setTimeout as delay } from 'node:timers/promises';
+import { SOCKADDR_IN_SIZE, toSockaddr, type Endpoint } from './endpoint.js';
+import { openOverlappedTcpSocket, setNonBlocking, withSocket } from './tcp-socket.js';
+
+export interface ConnectOptions {
+  /** Upper bound for the whole connect, retries included. */
+  timeoutMs: number;
+  /** Try again after a refusal or timeout (e.g. the server is still starting) until `timeoutMs` is spent. */
+  retry: boolean;
+}
+
+const RETRYABLE = new Set([WSAECONNREFUSED, WSAETIMEDOUT]);
+const FIRST_RETRY_DELAY_MS = 10;
+const MAX_RETRY_DELAY_MS = 200;
+
+/** Connects a new overlapped socket to `endpoint` without blocking; rejects with a WinsockError. */
+export async function connectSocket(endpoint: Endpoint, options: ConnectOptions): Promise<SOCKET> {
+  const address = toSockaddr(endpoint);
+  const deadline = Date.now() + options.timeoutMs;
+  for (let retryDelay = FIRST_RETRY_DELAY_MS; ; retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS)) {
+    const socket = withSocket(openOverlappedTcpSocket(), (s) => {
+      setNonBlocking(s);
+      return s;
+    });
+    const error = await connectOnce(socket, address, deadline);
+    if (error === 0) return socket;
+    closesocket(socket);
+    const remaining = deadline - Date.now();
+    if (!options.retry || !RETRYABLE.has(error) || remaining <= 0) throw winsockError('connect', error);
+    await delay(Math.min(retryDelay, remaining));
+  }
+}
+
+/** One non-blocking connect attempt: 0 once connected, else the Winsock error. */
+async function connectOnce(socket: SOCKET, address: SOCKADDR_IN, deadline: number): Promise<number> {
+  if (connect(socket, address, SOCKADDR_IN_SIZE) !== SOCKET_ERROR) return 0;
+  const error = WSAGetLastError();
+  if (error !== WSAEWOULDBLOCK) return error;
+  const event = WSACreateEvent();
+  if (event === WSA_INVALID_EVENT) return WSAGetLastError();
+  try {
+    if (WSAEventSelect(socket, event, FD_CONNECT) === SOCKET_ERROR) return WSAGetLastError();
+    return await awaitConnect(socket, address, event, deadline);
+  } finally {
+    // Detach the event before closing it; later overlapped I/O on this socket must not signal it.
+    WSAEventSelect(socket, WSA_INVALID_EVENT, 0);
+    WSACloseEvent(event);
+  }
+}
+
+async function awaitConnect(socket: SOCKET, address: SOCKADDR_IN, event: WSAEVENT, deadline: number): Promise<number> {
+  const networkEvents = new WSANETWORKEVENTS();
+  for (;;) {
+    const remaining = Math.max(0, deadline - Date.now());
+    const result = await WSAWaitForMultipleEventsAsync(1, [event], false, remaining, false);
+    if (result === WSA_WAIT_TIMEOUT) return WSAETIMEDOUT;
+    if (result === WSA_WAIT_FAILED) return WSAGetLastError();
+    if (WSAEnumNetworkEvents(socket, event, networkEvents) === SOCKET_ERROR) return WSAGetLastError();
+    if ((networkEvents.lNetworkEvents & FD_CONNECT) !== 0) return networkEvents.iErrorCode[FD_CONNECT_BIT] ?? 0;
+    // Woken without FD_CONNECT: ask the socket itself.
+    if (connect(socket, address, SOCKADDR_IN_SIZE) !== SOCKET_ERROR) return 0;
+    const error = WSAGetLastError();
+    if (error === WSAEISCONN) return 0;
+    if (error !== WSAEALREADY) return error;
+  }
+}

@@ -1,0 +1,16 @@
+export type { CompletionStrategy } from './completion-strategy.js';
+export { IoOperation } from './io-operation.js';
+export { OverlappedStrategy } from './overlapped-strategy.js';
+export type { StartOverlapped } from './start-overlapped.js';
+export { EventStrategy } from './event-strategy.js';
+export { CallbackStrategy } from './callback-strategy.js';
+export { createStrategy, type StrategyName } from './create-strategy.js';
+export { RecvBuffer } from './recv-buffer.js';
+export { SendQueue } from './send-queue.js';
+export { Session } from './session.js';
+export type { DisconnectReason } from './disconnect-reason.js';
+export type { Endpoint } from './endpoint.js';
+export { Listener, type ListenerHandlers } from './listener.js';
+export { Service, type ServiceOptions } from './service.js';
+export { ServerService } from './server-service.js';
+export { ClientService, type ClientServiceOptions } from './client-service.js';

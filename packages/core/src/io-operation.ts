@@ -1,0 +1,15 @@
+import { WSAOVERLAPPED, type WSABUF } from '@overlapped/winsock-native';
+
+/**
+ * One overlapped operation. It *is* the WSAOVERLAPPED handed to Winsock, so however a strategy learns of the
+ * completion (an event, a completion routine, later a completion port) it gets this very object back: the
+ * TypeScript form of the lecture's `(Session*)overlapped` cast. Owners keep one instance per kind of operation
+ * and reuse it, so a busy socket allocates no operation records.
+ */
+export abstract class IoOperation extends WSAOVERLAPPED {
+  /** The WSABUFs to receive into or gather from; the whole array is passed on every issue. */
+  buffers: WSABUF[] = [];
+
+  /** Called exactly once per issue: error 0 = success, else a Winsock error number. */
+  abstract complete(error: number, bytes: number): void;
+}
