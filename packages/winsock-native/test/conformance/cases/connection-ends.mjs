@@ -1,0 +1,120 @@
+// How pending operations end when the connection ends: graceful close, reset, local closesocket.
+
+/** SO_LINGER {1, 0}: closesocket then resets the connection instead of a graceful FIN. */
+function abortiveClose(
+  /** @type {import('../harness.mjs').WinsockApi} */ ws,
+  /** @type {import('../harness.mjs').Harness} */ h,
+  /** @type {number} */ s,
+) {
+  const hard = new ws.LINGER();
+  hard.l_onoff = 1;
+  hard.l_linger = 0;
+  h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_LINGER, hard, 4), 'SO_LINGER {1,0}');
+  h.expectOk(h.close(s), 'closesocket (abortive)');
+}
+
+/** NTSTATUS severity "error" (0xC0000000 and above), e.g. STATUS_CANCELLED, STATUS_CONNECTION_RESET. */
+const isNtError = (/** @type {number} */ status) => status >= 0xc0000000 && status <= 0xffffffff;
+
+/** @type {import('../harness.mjs').ConformanceCase[]} */
+export const cases = [
+  {
+    id: 'ends.graceful-close-zero-bytes',
+    title: 'the peer closing gracefully completes a pending receive successfully with 0 bytes',
+    source: 'MS doc: WSARecv ("zero bytes ... graceful close"); wine sock.c test_WSARecv',
+    async run(ws, h) {
+      const { client, server } = h.pair();
+      const ov = new ws.WSAOVERLAPPED();
+      ov.hEvent = h.event();
+      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      h.expectOk(h.close(client), 'closesocket(peer)');
+      await h.waitEvent(ov.hEvent, 'the receive ended by a graceful close');
+      const bytes = new ws.DWORD(0xdead);
+      h.assert.equal(ws.WSAGetOverlappedResult(server, ov, bytes, false, new ws.DWORD()), true, `graceful close is a success: ${h.errName(ws.WSAGetLastError())}`);
+      h.assert.equal(bytes.value, 0);
+      h.assert.equal(ov.Internal, 0);
+      h.assert.equal(ov.InternalHigh, 0);
+      const again = new ws.DWORD(0xdead);
+      const ov2 = new ws.WSAOVERLAPPED();
+      ov2.hEvent = h.event();
+      h.expectOk(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, again, new ws.DWORD(), ov2, null), 'a receive after the end of stream');
+      h.assert.equal(again.value, 0, 'completes at once with 0 bytes again');
+    },
+  },
+  {
+    id: 'ends.shutdown-send-zero-bytes',
+    title: 'the peer\'s shutdown(SD_SEND) completes a pending receive with 0 bytes (routine form)',
+    source: 'MS doc: shutdown',
+    async run(ws, h) {
+      const { client, server } = h.pair();
+      /** @type {number[][]} */
+      const calls = [];
+      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, new ws.DWORD(), new ws.DWORD(), new ws.WSAOVERLAPPED(), (err, cb) => calls.push([err, cb])), 'WSARecv');
+      h.expectOk(ws.shutdown(client, ws.SD_SEND), 'shutdown(SD_SEND)');
+      await h.alertUntil(() => calls.length > 0, 'the routine of the receive ended by shutdown');
+      h.assert.deepEqual(calls, [[0, 0]]);
+    },
+  },
+  {
+    id: 'ends.reset-connreset',
+    title: 'the peer resetting (SO_LINGER {1,0} + closesocket) fails a pending receive with WSAECONNRESET',
+    source: 'MS doc: WSARecv (WSAECONNRESET); winsock-semantics.md',
+    async run(ws, h) {
+      const { client, server } = h.pair();
+      const ov = new ws.WSAOVERLAPPED();
+      ov.hEvent = h.event();
+      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      abortiveClose(ws, h, client);
+      await h.waitEvent(ov.hEvent, 'the receive ended by a reset');
+      h.expectError(ws.WSAGetOverlappedResult(server, ov, new ws.DWORD(), false, new ws.DWORD()), false, ws.WSAECONNRESET, 'WSAGetOverlappedResult after a reset');
+      h.assert.ok(isNtError(ov.Internal), `Internal is an NTSTATUS error, got 0x${ov.Internal.toString(16)}`);
+      h.assert.equal(ov.InternalHigh, 0);
+    },
+  },
+  {
+    id: 'ends.close-while-pending-event',
+    title: 'closesocket with a receive pending: the event is set once, Internal holds an error NTSTATUS, no byte is written',
+    source: 'MS doc: closesocket ("any pending overlapped operations ... are canceled"); winsock-semantics.md',
+    async run(ws, h) {
+      const { client, server } = h.pair();
+      const ov = new ws.WSAOVERLAPPED();
+      ov.hEvent = h.event();
+      const buf = Buffer.alloc(16, 0x2e);
+      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(buf)], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      h.expectOk(h.close(server), 'closesocket with a receive pending');
+      await h.waitEvent(ov.hEvent, 'the aborted receive');
+      h.assert.ok(isNtError(ov.Internal), `Internal is an NTSTATUS error (STATUS_CANCELLED), got 0x${ov.Internal.toString(16)}`);
+      h.assert.equal(ov.InternalHigh, 0);
+      // The peer still sends: the aborted operation must not write into its buffer any more.
+      h.send(client, 'after');
+      h.assert.equal(buf.toString(), '.'.repeat(16), 'buffer untouched');
+    },
+  },
+  {
+    id: 'ends.close-while-pending-routines',
+    title: 'closesocket with receives and a send pending: each routine runs exactly once with WSA_OPERATION_ABORTED (995)',
+    source: 'winsock-semantics.md; architecture.md rule 2',
+    async run(ws, h) {
+      const small = (/** @type {number} */ s) => {
+        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_SNDBUF, new ws.DWORD(8192), 4), 'SO_SNDBUF');
+        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_RCVBUF, new ws.DWORD(8192), 4), 'SO_RCVBUF');
+      };
+      const { server } = h.pair({ beforeListen: small, beforeConnect: small });
+      /** @type {Map<string, number[]>} */
+      const calls = new Map();
+      const routine = (/** @type {string} */ tag) => (/** @type {number} */ err) => {
+        calls.set(tag, [...(calls.get(tag) ?? []), err]);
+      };
+      for (const tag of ['recv1', 'recv2']) {
+        h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, new ws.DWORD(), new ws.DWORD(), new ws.WSAOVERLAPPED(), routine(tag)), tag);
+      }
+      // Nobody reads on the other side: 16 MiB cannot all be sent, so the send stays pending.
+      h.expectPending(ws.WSASend(server, [new ws.WSABUF(Buffer.alloc(16 * 1024 * 1024))], 1, new ws.DWORD(), 0, new ws.WSAOVERLAPPED(), routine('send')), 'WSASend 16 MiB');
+      h.expectOk(h.close(server), 'closesocket with three operations pending');
+      await h.alertUntil(() => calls.size === 3, 'three aborted routines');
+      // More alertable waits must not run any routine a second time.
+      h.assert.equal(ws.SleepEx(0, true), 0, 'nothing further queued');
+      h.assert.deepEqual(Object.fromEntries(calls), { recv1: [995], recv2: [995], send: [995] });
+    },
+  },
+];

@@ -1,0 +1,130 @@
+// Non-blocking sockets (FIONBIO, WSAEventSelect): accept and connect state machine, refused connections,
+// network events.
+
+/**
+ * Reads and clears a socket's network events after waiting for its event object.
+ * @param {import('../harness.mjs').WinsockApi} ws
+ * @param {import('../harness.mjs').Harness} h
+ */
+async function networkEvents(ws, h, /** @type {number} */ s, /** @type {number} */ ev, what = 'network event', ms = h.timeoutMs) {
+  await h.waitEvent(ev, what, ms);
+  const ne = new ws.WSANETWORKEVENTS();
+  h.expectOk(ws.WSAEnumNetworkEvents(s, ev, ne), 'WSAEnumNetworkEvents');
+  return ne;
+}
+
+/** @type {import('../harness.mjs').ConformanceCase[]} */
+export const cases = [
+  {
+    id: 'nonblocking.accept-wouldblock',
+    title: 'accept on a non-blocking listener with no client fails with WSAEWOULDBLOCK; FD_ACCEPT then accept succeeds',
+    source: 'MS doc: accept, WSAEventSelect; wine sock.c test_accept',
+    async run(ws, h) {
+      const { socket: listener, port } = h.listener();
+      h.expectOk(ws.ioctlsocket(listener, ws.FIONBIO, new ws.DWORD(1)), 'ioctlsocket(FIONBIO, 1)');
+      h.expectError(ws.accept(listener, null, null), ws.INVALID_SOCKET, ws.WSAEWOULDBLOCK, 'accept with no client');
+      const ev = h.event();
+      h.expectOk(ws.WSAEventSelect(listener, ev, ws.FD_ACCEPT), 'WSAEventSelect(FD_ACCEPT)');
+      h.assert.equal(h.isSignalled(ev), false, 'no FD_ACCEPT before a client connects');
+      const client = h.socket();
+      h.expectOk(ws.connect(client, h.loopback(port), 16), 'connect');
+      const ne = await networkEvents(ws, h, listener, ev, 'FD_ACCEPT');
+      h.assert.equal(ne.lNetworkEvents & ws.FD_ACCEPT, ws.FD_ACCEPT, `lNetworkEvents ${ne.lNetworkEvents}`);
+      h.assert.equal(ne.iErrorCode.length, ws.FD_MAX_EVENTS);
+      h.assert.equal(ne.iErrorCode[ws.FD_ACCEPT_BIT], 0);
+      h.assert.equal(h.isSignalled(ev), false, 'WSAEnumNetworkEvents resets the event');
+      const from = new ws.SOCKADDR_IN();
+      const accepted = ws.accept(listener, from, new ws.INT(16));
+      h.assert.notEqual(accepted, ws.INVALID_SOCKET, `accept after FD_ACCEPT: ${h.errName(ws.WSAGetLastError())}`);
+      h.adopt(accepted);
+      h.assert.equal(ws.ntohs(from.sin_port), h.portOf(client));
+      h.expectError(ws.accept(listener, null, null), ws.INVALID_SOCKET, ws.WSAEWOULDBLOCK, 'accept once the queue is empty');
+    },
+  },
+  {
+    id: 'nonblocking.connect-sequence',
+    title: 'non-blocking connect: WSAEWOULDBLOCK, then WSAEALREADY while in progress, FD_CONNECT, then WSAEISCONN',
+    source: 'MS doc: connect (remarks on non-blocking sockets); wine sock.c test_connect',
+    async run(ws, h) {
+      const { port } = h.listener();
+      const client = h.socket();
+      const ev = h.event();
+      // WSAEventSelect makes the socket non-blocking, as FIONBIO does.
+      h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_CONNECT), 'WSAEventSelect(FD_CONNECT)');
+      h.expectError(ws.connect(client, h.loopback(port), 16), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'first connect');
+      // Loopback may finish the handshake before the next call: then the answer is already WSAEISCONN.
+      const again = ws.connect(client, h.loopback(port), 16);
+      const againErr = ws.WSAGetLastError();
+      h.assert.equal(again, ws.SOCKET_ERROR, 'a second connect while connecting never succeeds');
+      h.assert.ok(
+        againErr === ws.WSAEALREADY || againErr === ws.WSAEISCONN,
+        `second connect: expected WSAEALREADY (in progress) or WSAEISCONN (done), got ${h.errName(againErr)}`,
+      );
+      const ne = await networkEvents(ws, h, client, ev, 'FD_CONNECT');
+      h.assert.equal(ne.lNetworkEvents & ws.FD_CONNECT, ws.FD_CONNECT, `lNetworkEvents ${ne.lNetworkEvents}`);
+      h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], 0, 'FD_CONNECT error code');
+      h.expectError(ws.connect(client, h.loopback(port), 16), ws.SOCKET_ERROR, ws.WSAEISCONN, 'connect once connected');
+    },
+  },
+  {
+    id: 'nonblocking.connect-refused-event',
+    title: 'a non-blocking connect to a port nobody listens on reports FD_CONNECT with WSAECONNREFUSED',
+    source: 'MS doc: WSAEventSelect (FD_CONNECT error codes); wine sock.c test_connect',
+    async run(ws, h) {
+      // A bound, non-listening socket holds the port so nothing else can take it meanwhile.
+      const holder = h.socket();
+      h.expectOk(ws.bind(holder, h.loopback(0), 16), 'bind');
+      const port = h.portOf(holder);
+      const client = h.socket();
+      const ev = h.event();
+      h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_CONNECT), 'WSAEventSelect(FD_CONNECT)');
+      h.expectError(ws.connect(client, h.loopback(port), 16), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'connect');
+      // Windows retries a refused SYN for about two seconds before it reports the refusal.
+      const ne = await networkEvents(ws, h, client, ev, 'FD_CONNECT (refused)', 10000);
+      h.assert.equal(ne.lNetworkEvents & ws.FD_CONNECT, ws.FD_CONNECT);
+      h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], ws.WSAECONNREFUSED, `FD_CONNECT error ${h.errName(ne.iErrorCode[ws.FD_CONNECT_BIT] ?? -1)}`);
+    },
+  },
+  {
+    id: 'nonblocking.eventselect-read-close',
+    title: 'WSAEventSelect(FD_READ|FD_CLOSE): data signals FD_READ, a graceful close FD_CLOSE with error 0; recv without data -> WSAEWOULDBLOCK',
+    source: 'MS doc: WSAEventSelect, WSAEnumNetworkEvents',
+    async run(ws, h) {
+      const { client, server } = h.pair();
+      const ev = h.event();
+      h.expectOk(ws.WSAEventSelect(server, ev, ws.FD_READ | ws.FD_CLOSE), 'WSAEventSelect');
+      const buf = Buffer.alloc(16);
+      h.expectError(ws.recv(server, buf, 16, 0), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'recv with no data (WSAEventSelect made it non-blocking)');
+      h.send(client, 'ping');
+      const ne = await networkEvents(ws, h, server, ev, 'FD_READ');
+      h.assert.equal(ne.lNetworkEvents & ws.FD_READ, ws.FD_READ, `lNetworkEvents ${ne.lNetworkEvents}`);
+      h.assert.equal(ne.iErrorCode[ws.FD_READ_BIT], 0);
+      h.assert.equal(ws.recv(server, buf, 16, 0), 4, 'recv after FD_READ');
+      h.expectOk(h.close(client), 'closesocket(client)');
+      const closed = await networkEvents(ws, h, server, ev, 'FD_CLOSE');
+      h.assert.equal(closed.lNetworkEvents & ws.FD_CLOSE, ws.FD_CLOSE, `lNetworkEvents ${closed.lNetworkEvents}`);
+      h.assert.equal(closed.iErrorCode[ws.FD_CLOSE_BIT], 0, 'graceful close error code');
+    },
+  },
+  {
+    id: 'nonblocking.accept-inherits-eventselect',
+    title: 'an accepted socket inherits the listener\'s WSAEventSelect association (same event, same events)',
+    source: 'MS doc: WSAEventSelect (remarks on accept)',
+    async run(ws, h) {
+      const ev = h.event();
+      const { socket: listener, port } = h.listener();
+      h.expectOk(ws.WSAEventSelect(listener, ev, ws.FD_ACCEPT | ws.FD_READ), 'WSAEventSelect(listener)');
+      const client = h.socket();
+      h.expectOk(ws.connect(client, h.loopback(port), 16), 'connect');
+      await networkEvents(ws, h, listener, ev, 'FD_ACCEPT');
+      const accepted = ws.accept(listener, null, null);
+      h.assert.notEqual(accepted, ws.INVALID_SOCKET, `accept: ${h.errName(ws.WSAGetLastError())}`);
+      h.adopt(accepted);
+      h.expectError(ws.recv(accepted, Buffer.alloc(4), 4, 0), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'recv on the accepted socket (inherited non-blocking)');
+      h.assert.ok(ws.WSAResetEvent(ev));
+      h.send(client, 'data');
+      const ne = await networkEvents(ws, h, accepted, ev, 'FD_READ on the accepted socket');
+      h.assert.equal(ne.lNetworkEvents & ws.FD_READ, ws.FD_READ, `lNetworkEvents ${ne.lNetworkEvents}`);
+    },
+  },
+];

@@ -1,0 +1,41 @@
+// Types for harness.mjs, for the TypeScript tests that import it (the .mjs files carry the same as JSDoc).
+import type assert from 'node:assert/strict';
+
+export type WinsockApi = typeof import('../../lib/index.js');
+
+export interface ConformanceCase {
+  id: string;
+  title: string;
+  source?: string;
+  run(ws: WinsockApi, h: Harness): Promise<void>;
+}
+
+export interface Harness {
+  assert: typeof assert;
+  timeoutMs: number;
+  errName(code: number): string;
+  loopback(port?: number): InstanceType<WinsockApi['SOCKADDR_IN']>;
+  socket(): number;
+  adopt(s: number): number;
+  close(s: number): number;
+  event(): number;
+  closeEvent(e: number): boolean;
+  portOf(s: number): number;
+  listener(opts?: { backlog?: number; beforeListen?: (s: number) => void }): { socket: number; port: number };
+  pair(opts?: { beforeListen?: (s: number) => void; beforeConnect?: (s: number) => void }): { client: number; server: number; port: number };
+  expectError(ret: unknown, failValue: unknown, code: number, what?: string): void;
+  expectOk(ret: unknown, what?: string): void;
+  expectPending(ret: number, what?: string): void;
+  isSignalled(e: number): boolean;
+  waitEvent(e: number, what?: string, ms?: number): Promise<void>;
+  alertUntil(done: () => boolean, what?: string, ms?: number): Promise<void>;
+  within<T>(promise: Promise<T>, ms: number, what?: string): Promise<T>;
+  send(s: number, data: Buffer | string): void;
+  recv(s: number, size?: number, what?: string): Promise<Buffer>;
+  recvExactly(s: number, n: number, what?: string): Promise<Buffer>;
+  deliver(from: number, to: number, data: Buffer | string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export const DEFAULT_TIMEOUT_MS: number;
+export function createHarness(ws: WinsockApi, options?: { timeoutMs?: number }): Harness;
