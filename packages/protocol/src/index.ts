@@ -1,0 +1,11 @@
+export { HEADER_SIZE, MAX_ENCODABLE_PACKET_SIZE, readHeader, writeHeader, type PacketHeader } from './packet-header.js';
+export { encodePacket, type Packet } from './packet.js';
+export { DEFAULT_MAX_PACKET_SIZE, checkMaxPacketSize, parsePackets, type ParseResult } from './parse-packets.js';
+export { ProtocolError } from './protocol-error.js';
+export { PacketSession, type PacketSessionOptions } from './packet-session.js';
+export { PacketId } from './packet-id.js';
+export type { MessageCodec } from './message-codec.js';
+export { HELLO_PAYLOAD_SIZE, HELLO_TEXT, HelloMessage } from './hello-message.js';
+export { EchoMessage } from './echo-message.js';
+export { ChatMessage } from './chat-message.js';
+export { PacketHandlerTable } from './packet-handler-table.js';

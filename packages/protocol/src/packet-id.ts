@@ -1,0 +1,6 @@
+/** The ids this protocol defines. */
+export enum PacketId {
+  Hello = 1,
+  Echo = 2,
+  Chat = 3,
+}
