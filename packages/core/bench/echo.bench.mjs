@@ -1,0 +1,74 @@
+// Echo throughput of each completion strategy against Node's own `net` module, measured in the same run
+// with the same load (a separate load-generator process, see load.mjs). Needs `pnpm build` first.
+//   node bench/echo.bench.mjs [--clients 500] [--size 100] [--window 8] [--seconds 3]
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ServerService, Session, createStrategy } from '../dist/index.js';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '500' },
+    size: { type: 'string', default: '100' },
+    window: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '3' },
+  },
+});
+const loadScript = fileURLToPath(new URL('./load.mjs', import.meta.url));
+
+class EchoSession extends Session {
+  onRecv(buffer) {
+    this.send(Buffer.from(buffer));
+    return buffer.length;
+  }
+}
+
+/** Each server: start() -> port, stop(). */
+const servers = {
+  'node net': () => {
+    const sockets = new Set();
+    const server = net.createServer((socket) => {
+      socket.setNoDelay(true);
+      sockets.add(socket);
+      socket.on('data', (data) => socket.write(data));
+      socket.on('error', () => {}); // the load generator destroys its sockets at the end
+      socket.on('close', () => sockets.delete(socket));
+    });
+    return {
+      start: () => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port))),
+      stop: () => new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(resolve);
+      }),
+    };
+  },
+  ...Object.fromEntries(['event', 'callback'].map((name) => [`core ${name}`, () => {
+    const service = new ServerService({
+      endpoint: { host: '127.0.0.1', port: 0 }, strategy: createStrategy(name), sessionFactory: () => new EchoSession(),
+    });
+    return { start: async () => (await service.start()).port, stop: () => service.stop() };
+  }])),
+};
+
+function runLoad(port) {
+  const args = [loadScript, port, values.clients, values.size, values.window, values.seconds].map(String);
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))));
+  });
+}
+
+console.log(`echo: ${values.clients} clients x ${values.size} B, ${values.window} in flight each, ${values.seconds} s`);
+const results = [];
+for (const [name, makeServer] of Object.entries(servers)) {
+  const server = makeServer();
+  const port = await server.start();
+  const { messagesPerSecond } = await runLoad(port);
+  await server.stop();
+  results.push({ name, messagesPerSecond });
+}
+const baseline = results[0].messagesPerSecond;
+for (const { name, messagesPerSecond } of results) {
+  const rate = Math.round(messagesPerSecond).toLocaleString('en-US').padStart(12);
+  console.log(`${name.padEnd(14)} ${rate} messages/s   ${(messagesPerSecond / baseline).toFixed(2)}x node net`);
+}
