@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The ASan pass: builds the addon with AddressSanitizer (scripts/build-asan.sh; lib/binding.ts loads that build
+# when OVERLAPPED_NATIVE_BUILD=asan), then runs the conformance runner and the stress tests against it.
+# Node itself is not instrumented, so the ASan runtime is preloaded; leak checking is off (V8 keeps memory
+# until exit by design) and any error aborts the process, which the runner reports as a failed case.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/build-asan.sh
+pnpm run build:ts
+
+export OVERLAPPED_NATIVE_BUILD=asan
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+LD_PRELOAD="$(gcc -print-file-name=libasan.so)"
+export LD_PRELOAD
+
+status=0
+node test/conformance/run-node.mjs || status=1
+pnpm exec vitest run test/stress.test.ts || status=1
+exit "$status"
