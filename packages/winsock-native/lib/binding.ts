@@ -1,0 +1,106 @@
+// Loads the native addon and types what it exports. Set OVERLAPPED_NATIVE_BUILD=asan to load the
+// AddressSanitizer build (scripts/build-asan.sh) instead of the release one.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { DWORD, INT, LINGER, SOCKADDR_IN, WSABUF, WSADATA, WSANETWORKEVENTS, SOCKET, WSAEVENT } from './structs.js';
+
+/** The native-backed OVERLAPPED. Subclassable: `class Session extends WSAOVERLAPPED {}`. */
+export interface WSAOVERLAPPED {
+  /** NTSTATUS: STATUS_PENDING (0x103) while in flight, 0 on success, an error status on failure. */
+  readonly Internal: number;
+  /** Bytes transferred, once complete. */
+  readonly InternalHigh: number;
+  Offset: number;
+  OffsetHigh: number;
+  /** A WSAEVENT to set on completion, or WSA_INVALID_EVENT (0). Ignored when a completion routine is given. */
+  hEvent: WSAEVENT;
+}
+export interface WSAOVERLAPPEDConstructor {
+  new (): WSAOVERLAPPED;
+  readonly prototype: WSAOVERLAPPED;
+}
+
+export type LPWSAOVERLAPPED_COMPLETION_ROUTINE = (
+  dwError: number,
+  cbTransferred: number,
+  lpOverlapped: WSAOVERLAPPED,
+  dwFlags: number,
+) => void;
+
+/** Receives an async wait's outcome: an error thrown by a completion routine, or the wait result. */
+export type NativeWaitCallback = (error: unknown, result?: number) => void;
+
+export interface NativeBinding {
+  WSAOVERLAPPED: WSAOVERLAPPEDConstructor;
+
+  WSAStartup(wVersionRequested: number, lpWSAData?: WSADATA | null): number;
+  WSACleanup(): number;
+  WSAGetLastError(): number;
+  WSASetLastError(code: number): void;
+
+  socket(af: number, type: number, protocol: number): SOCKET;
+  WSASocket(af: number, type: number, protocol: number, lpProtocolInfo: null, g: number, dwFlags: number): SOCKET;
+  ioctlsocket(s: SOCKET, cmd: number, argp: DWORD): number;
+  bind(s: SOCKET, name: SOCKADDR_IN, namelen: number): number;
+  listen(s: SOCKET, backlog: number): number;
+  accept(s: SOCKET, addr?: SOCKADDR_IN | null, addrlen?: INT | null): SOCKET;
+  connect(s: SOCKET, name: SOCKADDR_IN, namelen: number): number;
+  closesocket(s: SOCKET): number;
+  shutdown(s: SOCKET, how: number): number;
+  setsockopt(s: SOCKET, level: number, optname: number, optval: Buffer | DWORD | INT | LINGER | number, optlen: number): number;
+  getsockopt(s: SOCKET, level: number, optname: number, optval: Buffer | DWORD | INT | LINGER, optlen: INT): number;
+  getpeername(s: SOCKET, name: SOCKADDR_IN, namelen: INT): number;
+  getsockname(s: SOCKET, name: SOCKADDR_IN, namelen: INT): number;
+  send(s: SOCKET, buf: Buffer, len: number, flags: number): number;
+  recv(s: SOCKET, buf: Buffer, len: number, flags: number): number;
+
+  WSARecv(
+    s: SOCKET,
+    lpBuffers: WSABUF[] | WSABUF,
+    dwBufferCount: number,
+    lpNumberOfBytesRecvd: DWORD | null,
+    lpFlags: DWORD,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+  ): number;
+  WSASend(
+    s: SOCKET,
+    lpBuffers: WSABUF[] | WSABUF,
+    dwBufferCount: number,
+    lpNumberOfBytesSent: DWORD | null,
+    dwFlags: number,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+  ): number;
+  WSAGetOverlappedResult(s: SOCKET, lpOverlapped: WSAOVERLAPPED, lpcbTransfer: DWORD, fWait: boolean, lpdwFlags: DWORD): boolean;
+
+  WSACreateEvent(): WSAEVENT;
+  WSACloseEvent(hEvent: WSAEVENT): boolean;
+  WSASetEvent(hEvent: WSAEVENT): boolean;
+  WSAResetEvent(hEvent: WSAEVENT): boolean;
+  WSAWaitForMultipleEvents(cEvents: number, lphEvents: WSAEVENT[], fWaitAll: boolean, dwTimeout: number, fAlertable: boolean): number;
+  SleepEx(dwMilliseconds: number, bAlertable: boolean): number;
+  WSAEventSelect(s: SOCKET, hEventObject: WSAEVENT, lNetworkEvents: number): number;
+  WSAEnumNetworkEvents(s: SOCKET, hEventObject: WSAEVENT, lpNetworkEvents: WSANETWORKEVENTS): number;
+
+  // Internal halves of the Async waits (waits.ts). They return a final wait result (>= 0) at once, or
+  // -(waiter id) when `callback` will receive it from a later delivery.
+  waitAsync(cEvents: number, handles: WSAEVENT[], waitAll: boolean, alertable: boolean, poll: boolean, callback: NativeWaitCallback): number;
+  sleepAsync(alertable: boolean, poll: boolean, callback: NativeWaitCallback): number;
+  /** true: the waiter was still registered and is now gone (the caller settles it as a timeout). */
+  cancelWait(waiterId: number): boolean;
+}
+
+function load(): NativeBinding {
+  const flavour = process.env.OVERLAPPED_NATIVE_BUILD === 'asan' ? 'build-asan' : 'build';
+  // lib/*.ts (tests) and dist/*.js (built) both sit one level below the package root.
+  const path = fileURLToPath(new URL(`../${flavour}/Release/winsock_native.node`, import.meta.url));
+  if (!existsSync(path)) {
+    const how = flavour === 'build' ? '`pnpm build` (or `pnpm --filter @overlapped/winsock-native build`)' : 'scripts/build-asan.sh';
+    throw new Error(`@overlapped/winsock-native: the native addon is missing at ${path}; run ${how} first.`);
+  }
+  return createRequire(import.meta.url)(path) as NativeBinding;
+}
+
+export const native: NativeBinding = load();

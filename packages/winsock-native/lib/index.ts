@@ -1,0 +1,47 @@
+// @overlapped/winsock-native: the Winsock-2 overlapped API for Node.js (CONTRACT.md section 1).
+import { native } from './binding.js';
+
+export * from './constants.js';
+export * from './structs.js';
+export * from './byteorder.js';
+export { describeError, WinsockError, winsockError, type ErrorDescription } from './errors.js';
+export { WSAWaitForMultipleEventsAsync, SleepExAsync } from './waits.js';
+export type { WSAOVERLAPPEDConstructor, LPWSAOVERLAPPED_COMPLETION_ROUTINE } from './binding.js';
+import type { WSAOVERLAPPED as OverlappedShape } from './binding.js';
+
+/** Native-backed and subclassable: the completion routine receives the very object that was passed. */
+export type WSAOVERLAPPED = OverlappedShape;
+export const WSAOVERLAPPED = native.WSAOVERLAPPED;
+
+export const {
+  WSAStartup,
+  WSACleanup,
+  WSAGetLastError,
+  WSASetLastError,
+  socket,
+  WSASocket,
+  ioctlsocket,
+  bind,
+  listen,
+  accept,
+  connect,
+  closesocket,
+  shutdown,
+  setsockopt,
+  getsockopt,
+  getpeername,
+  getsockname,
+  send,
+  recv,
+  WSARecv,
+  WSASend,
+  WSAGetOverlappedResult,
+  WSACreateEvent,
+  WSACloseEvent,
+  WSASetEvent,
+  WSAResetEvent,
+  WSAWaitForMultipleEvents,
+  SleepEx,
+  WSAEventSelect,
+  WSAEnumNetworkEvents,
+} = native;

@@ -1,0 +1,216 @@
+// WSARecv / WSASend (overlapped or not), plain recv / send, WSAGetOverlappedResult.
+#include "api/api.h"
+#include "api/marshal.h"
+#include "api/overlapped_object.h"
+#include "core/env_state.h"
+
+namespace wsn::api {
+
+// Recycles an operation record unless ownership moved on (to the backend, or to a queue).
+class OperationGuard {
+ public:
+  explicit OperationGuard(Operation* op) : op_(op) {}
+  ~OperationGuard() {
+    if (op_ != nullptr) RecycleOperation(op_);
+  }
+  void release() { op_ = nullptr; }
+
+ private:
+  Operation* op_;
+};
+
+// One WSABUF (or Buffer) as a slice. Returns a WSA error for a bad length or a detached buffer.
+static uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, IoSlice* slice) {
+  if (!buffer.IsTypedArray()) arg.fail("WSABUF(s) whose .buf is a Buffer");
+  Napi::TypedArray view = buffer.As<Napi::TypedArray>();
+  Napi::ArrayBuffer backing = view.ArrayBuffer();
+  if (backing.IsDetached() || length > view.ByteLength()) return WSAEFAULT;
+  slice->base = static_cast<uint8_t*>(backing.Data()) + view.ByteOffset();
+  slice->len = length;
+  return kNoError;
+}
+
+// lpBuffers + dwBufferCount -> op->slices and op->bufferValues.
+static uint32_t ReadBuffers(const Napi::CallbackInfo& info, const char* function, Operation* op) {
+  Arg buffersArg{info, function, 1, "lpBuffers"};
+  uint32_t count = ToUint32({info, function, 2, "dwBufferCount"});
+  Napi::Value buffers = buffersArg.value();
+  if (!buffers.IsObject()) buffersArg.fail("a WSABUF or an array of WSABUF");
+  const bool isArray = buffers.IsArray();
+  const uint32_t available = isArray ? buffers.As<Napi::Array>().Length() : 1;
+  if (count == 0 || count > available) return WSAEINVAL;
+  op->slices.resize(count);
+  op->bufferValues.resize(count);
+  for (uint32_t i = 0; i < count; i++) {
+    Napi::Value item = isArray ? buffers.As<Napi::Array>().Get(i) : buffers;
+    if (!item.IsObject()) buffersArg.fail("a WSABUF or an array of WSABUF");
+    Napi::Object wsabuf = item.As<Napi::Object>();
+    Napi::Value length = wsabuf.Get("len");
+    if (!length.IsNumber()) buffersArg.fail("WSABUF(s) whose .len is a number");
+    Napi::Value buffer = wsabuf.Get("buf");
+    uint32_t error = ReadSlice(buffersArg, buffer, length.As<Napi::Number>().Uint32Value(), &op->slices[i]);
+    if (error != kNoError) return error;
+    op->bufferValues[i] = buffer;
+  }
+  return kNoError;
+}
+
+struct TransferArgs {
+  const char* function;
+  OpKind kind;
+  uint32_t socket;
+  Napi::Object bytesBox;  // may be empty
+  uint32_t flags;         // Windows MSG_* flags in
+  Napi::Object flagsBox;  // WSARecv's lpFlags (in/out); empty for WSASend
+  Napi::Value overlappedValue;
+  OverlappedObject* overlapped;  // nullptr: a plain call
+  Napi::Function routine;        // may be empty
+};
+
+static void WriteOutParams(const TransferArgs& args, size_t bytes, uint32_t flags) {
+  if (!args.bytesBox.IsEmpty()) SetBox(args.bytesBox, static_cast<double>(bytes));
+  if (!args.flagsBox.IsEmpty()) SetBox(args.flagsBox, flags);
+}
+
+static Napi::Value PlainTransfer(const Napi::CallbackInfo& info, const TransferArgs& args, Operation* op) {
+  Napi::Env env = info.Env();
+  // Without an OVERLAPPED the byte count has nowhere else to go.
+  if (args.bytesBox.IsEmpty()) return FailSocket(env, WSAEFAULT);
+  uint32_t bytes = 0;
+  uint32_t error = args.kind == OpKind::Recv
+                       ? backend::Recv(args.socket, op->slices.data(), op->slices.size(), args.flags, &bytes)
+                       : backend::Send(args.socket, op->slices.data(), op->slices.size(), args.flags, &bytes);
+  if (error != kNoError) return FailSocket(env, error);
+  WriteOutParams(args, bytes, 0);
+  return FailSocket(env, kNoError);
+}
+
+static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const TransferArgs& args, Operation* op,
+                                      OperationGuard& guard) {
+  Napi::Env env = info.Env();
+  OverlappedState& state = args.overlapped->state;
+  if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) return FailSocket(env, WSAEINVAL);
+  op->kind = args.kind;
+  op->state = &state;
+  op->msgFlags = args.flags;
+  op->overlappedValue = args.overlappedValue;
+  if (!args.routine.IsEmpty()) {
+    op->routineValue = args.routine;
+  } else {
+    Napi::Value event = args.overlappedValue.As<Napi::Object>().Get("hEvent");
+    op->event = event.IsNumber() ? event.As<Napi::Number>().Uint32Value() : 0;
+    if (op->event != 0) backend::ResetEvent(op->event);  // starting an operation resets its event
+  }
+  state.internalHigh.store(0, std::memory_order_relaxed);
+  state.internal.store(STATUS_PENDING, std::memory_order_release);
+  uint32_t error = kNoError;
+  switch (backend::StartOperation(args.socket, op, &error)) {
+    case backend::StartResult::Pending:
+      guard.release();
+      return FailSocket(env, WSA_IO_PENDING);
+    case backend::StartResult::Failed:
+      // Nothing will be signalled: leave the OVERLAPPED reusable and report the error.
+      state.error.store(error, std::memory_order_relaxed);
+      state.internal.store(NtStatusFromWsaError(error), std::memory_order_release);
+      return FailSocket(env, error);
+    case backend::StartResult::Completed:
+      break;
+  }
+  // Done at once: out-params written, and announced exactly as a late completion would be.
+  WriteOutParams(args, op->transferred, op->resultFlags);
+  if (op->hasRoutine()) RetainForRoutine(op);
+  if (backend::AnnounceCompletion(op)) guard.release();
+  return FailSocket(env, kNoError);
+}
+
+static Napi::Value Transfer(const Napi::CallbackInfo& info, TransferArgs& args) {
+  Operation* op = AcquireOperation(&GetEnvState(info.Env()));
+  OperationGuard guard(op);
+  uint32_t error = ReadBuffers(info, args.function, op);
+  if (error != kNoError) return FailSocket(info.Env(), error);
+  if (args.overlapped == nullptr) return PlainTransfer(info, args, op);
+  return OverlappedTransfer(info, args, op, guard);
+}
+
+// Arguments 3.. of WSARecv / WSASend: (counter, flags, lpOverlapped, lpCompletionRoutine).
+static void ReadOverlappedArgs(const Napi::CallbackInfo& info, TransferArgs* args) {
+  args->bytesBox = ToBox({info, args->function, 3, args->kind == OpKind::Recv ? "lpNumberOfBytesRecvd"
+                                                                              : "lpNumberOfBytesSent"},
+                         true);
+  Arg overlappedArg{info, args->function, 5, "lpOverlapped"};
+  if (!overlappedArg.isNullish()) {
+    args->overlapped = UnwrapOverlapped(info.Env(), overlappedArg.value());
+    if (args->overlapped == nullptr) overlappedArg.fail("a WSAOVERLAPPED or null");
+    args->overlappedValue = overlappedArg.value();
+  }
+  args->routine = ToOptionalFunction({info, args->function, 6, "lpCompletionRoutine"});
+}
+
+static Napi::Value WSARecv(const Napi::CallbackInfo& info) {
+  TransferArgs args{"WSARecv", OpKind::Recv, ToUint32({info, "WSARecv", 0, "s"}), {}, 0, {}, {}, nullptr, {}};
+  Arg flagsArg{info, "WSARecv", 4, "lpFlags"};
+  args.flagsBox = ToBox(flagsArg);
+  args.flags = BoxValue(flagsArg, args.flagsBox);
+  ReadOverlappedArgs(info, &args);
+  return Transfer(info, args);
+}
+
+static Napi::Value WSASend(const Napi::CallbackInfo& info) {
+  TransferArgs args{"WSASend", OpKind::Send, ToUint32({info, "WSASend", 0, "s"}), {}, 0, {}, {}, nullptr, {}};
+  args.flags = ToUint32({info, "WSASend", 4, "dwFlags"});
+  ReadOverlappedArgs(info, &args);
+  return Transfer(info, args);
+}
+
+// recv / send: (s, buf: Buffer, len, flags) -> bytes or SOCKET_ERROR
+template <OpKind Kind>
+static Napi::Value PlainCall(const Napi::CallbackInfo& info) {
+  const char* function = Kind == OpKind::Recv ? "recv" : "send";
+  Napi::Env env = info.Env();
+  uint32_t s = ToUint32({info, function, 0, "s"});
+  Arg bufferArg{info, function, 1, "buf"};
+  uint32_t length = ToUint32({info, function, 2, "len"});
+  uint32_t flags = ToUint32({info, function, 3, "flags"});
+  IoSlice slice;
+  uint32_t error = ReadSlice(bufferArg, bufferArg.value(), length, &slice);
+  if (error != kNoError) return FailSocket(env, error);
+  uint32_t bytes = 0;
+  error = Kind == OpKind::Recv ? backend::Recv(s, &slice, 1, flags, &bytes) : backend::Send(s, &slice, 1, flags, &bytes);
+  if (error != kNoError) return FailSocket(env, error);
+  return Napi::Number::New(env, bytes);
+}
+
+static Napi::Value WSAGetOverlappedResult(const Napi::CallbackInfo& info) {
+  const char* function = "WSAGetOverlappedResult";
+  Napi::Env env = info.Env();
+  ToUint32({info, function, 0, "s"});  // Windows reads the result from the OVERLAPPED, even after closesocket
+  Arg overlappedArg{info, function, 1, "lpOverlapped"};
+  OverlappedObject* overlapped = UnwrapOverlapped(env, overlappedArg.value());
+  if (overlapped == nullptr) overlappedArg.fail("a WSAOVERLAPPED");
+  Napi::Object bytes = ToBox({info, function, 2, "lpcbTransfer"});
+  bool wait = ToBool({info, function, 3, "fWait"});
+  Napi::Object flags = ToBox({info, function, 4, "lpdwFlags"});
+  OverlappedState& state = overlapped->state;
+  if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) {
+    if (!wait) return Fail(env, WSA_IO_INCOMPLETE, Napi::Boolean::New(env, false));
+    backend::WaitForCompletion(&state);
+  }
+  SetBox(bytes, state.internalHigh.load(std::memory_order_relaxed));
+  SetBox(flags, state.flags.load(std::memory_order_relaxed));
+  uint32_t error = state.error.load(std::memory_order_relaxed);
+  if (error != kNoError) return Fail(env, error, Napi::Boolean::New(env, false));
+  return Napi::Boolean::New(env, true);
+}
+
+void RegisterOverlapped(Napi::Env env, Napi::Object exports) {
+  Napi::Function overlappedClass = OverlappedObject::DefineClass(env);
+  GetEnvState(env).overlappedClass = Napi::Persistent(overlappedClass);
+  exports.Set("WSAOVERLAPPED", overlappedClass);
+  Export<WSARecv>(env, exports, "WSARecv");
+  Export<WSASend>(env, exports, "WSASend");
+  Export<PlainCall<OpKind::Recv>>(env, exports, "recv");
+  Export<PlainCall<OpKind::Send>>(env, exports, "send");
+  Export<WSAGetOverlappedResult>(env, exports, "WSAGetOverlappedResult");
+}
+
+}  // namespace wsn::api

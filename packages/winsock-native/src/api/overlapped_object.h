@@ -1,0 +1,25 @@
+// WSAOVERLAPPED: a native-backed, subclassable JS class. Internal / InternalHigh are read-only views of the
+// native completion state; Offset, OffsetHigh and hEvent are plain properties (hEvent is read at each start).
+#pragma once
+#include <napi.h>
+
+#include "core/operation.h"
+
+namespace wsn::api {
+
+class OverlappedObject : public Napi::ObjectWrap<OverlappedObject> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env);
+  explicit OverlappedObject(const Napi::CallbackInfo& info);
+
+  OverlappedState state;
+
+ private:
+  Napi::Value GetInternal(const Napi::CallbackInfo& info);
+  Napi::Value GetInternalHigh(const Napi::CallbackInfo& info);
+};
+
+// The WSAOVERLAPPED behind `value` (a WSAOVERLAPPED or subclass instance), or nullptr.
+OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value);
+
+}  // namespace wsn::api

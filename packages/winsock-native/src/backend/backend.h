@@ -1,0 +1,130 @@
+// The platform seam. The API layer (src/api) validates and marshals JS arguments, then calls only these
+// functions; a backend (posix+linux today, win later) implements them with Windows-identical semantics.
+// Every function returning uint32_t returns a WSA error code (0 = success) unless stated otherwise.
+#pragma once
+#include <napi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <utility>
+#include <vector>
+
+#include "core/operation.h"
+
+namespace wsn {
+struct EnvState;
+
+namespace backend {
+
+struct SockAddrIn {
+  uint16_t family = 0;
+  uint16_t port = 0;     // network byte order
+  uint32_t address = 0;  // network byte order
+};
+
+struct Linger {
+  uint16_t onoff = 0;
+  uint16_t seconds = 0;
+};
+
+// A socket option value: LINGER for SO_LINGER, an int for everything else.
+struct OptionValue {
+  int32_t integer = 0;
+  Linger linger;
+};
+
+struct DeliveryBatch;
+
+// ---- per JS thread ----
+void AttachEnv(EnvState* env);
+// Env teardown, on the env's thread: cancels every operation the env issued without calling into JS, closes the
+// sockets and events it created and hands back (in `leftovers`) every op and waiter callback still referenced.
+void DetachEnv(EnvState* env, DeliveryBatch* leftovers);
+// After DetachEnv and once the env's threadsafe function is released: stops the I/O thread if no env needs it.
+void ReleaseReactor(EnvState* env);
+
+// ---- startup ----
+uint32_t Startup();  // process-wide counter, as in Windows
+uint32_t Cleanup();
+
+// ---- sockets ----
+uint32_t CreateSocket(EnvState* env, int af, int type, int protocol, uint32_t* handle);
+uint32_t CloseSocket(uint32_t s);
+uint32_t Bind(uint32_t s, const SockAddrIn& name);
+uint32_t Listen(uint32_t s, int backlog);
+uint32_t Accept(EnvState* env, uint32_t s, uint32_t* accepted, SockAddrIn* peer);
+uint32_t Connect(uint32_t s, const SockAddrIn& name);
+uint32_t Shutdown(uint32_t s, int how);
+uint32_t SetNonBlocking(uint32_t s, bool nonBlocking);
+uint32_t BytesReadable(uint32_t s, uint32_t* bytes);
+uint32_t GetSockName(uint32_t s, SockAddrIn* name);
+uint32_t GetPeerName(uint32_t s, SockAddrIn* name);
+uint32_t SetSockOpt(uint32_t s, int level, int name, const OptionValue& value);
+uint32_t GetSockOpt(uint32_t s, int level, int name, OptionValue* value);
+
+// ---- plain (non-overlapped) I/O: blocking unless FIONBIO / WSAEventSelect made the socket non-blocking ----
+// `flags` are Windows MSG_* flags.
+uint32_t Recv(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_t* bytes);
+uint32_t Send(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_t* bytes);
+
+// ---- overlapped I/O ----
+enum class StartResult { Completed, Pending, Failed };
+// Starts op->kind on `s` (op->msgFlags holds the caller's Windows MSG_* flags). Completed: op->error/transferred hold the result, nothing is announced yet (the caller
+// calls AnnounceCompletion). Pending: the backend owns `op` until it reaches the env's queues. Failed: *error set,
+// nothing will ever be signalled for it.
+StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error);
+// Writes the WSAOVERLAPPED state and announces the completion (routine queued, or event set).
+// Returns true if the backend took `op` (it will come back through the env's queues); false: caller recycles it.
+bool AnnounceCompletion(Operation* op);
+// Blocks the calling thread until `state` is no longer STATUS_PENDING.
+void WaitForCompletion(const OverlappedState* state);
+
+// ---- events ----
+uint32_t CreateEvent(EnvState* env, uint32_t* handle);
+uint32_t CloseEvent(uint32_t handle);
+uint32_t SetEvent(uint32_t handle);
+uint32_t ResetEvent(uint32_t handle);
+
+// ---- waits (WSAWaitForMultipleEvents, SleepEx and their Async forms) ----
+struct WaitRequest {
+  std::vector<uint32_t> handles;  // empty: a sleep
+  bool waitAll = false;
+  bool alertable = false;
+};
+// Blocks the calling JS thread. Returns the wait result; WAIT_IO_COMPLETION moves the routines to run into
+// `routines` (the caller runs them); WSA_WAIT_FAILED sets *error.
+uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std::deque<Operation*>* routines,
+              uint32_t* error);
+
+constexpr uint32_t kWaitRegistered = 0xFFFFFFFE;  // WaitAsync: not satisfied yet, *waiterId identifies it
+// Never blocks. Returns a final result, or kWaitRegistered; the result then arrives through a delivery batch.
+// `poll`: resolve with WSA_WAIT_TIMEOUT at the first delivery if nothing is ready (timeout 0 with routines queued).
+uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_ref callback, uint32_t* waiterId,
+                   uint32_t* error);
+// Removes a registered async waiter. Returns its callback reference, or nullptr if it was already resolved.
+napi_ref CancelAsyncWait(EnvState* env, uint32_t waiterId);
+
+// What one delivery on a JS thread has to do, collected under the backend's lock.
+struct ResolvedWait {
+  napi_ref callback;
+  uint32_t result;
+  bool runsRoutines;  // the `routines` of the batch run first; a throwing routine rejects this wait
+};
+struct DeliveryBatch {
+  std::vector<Operation*> finished;        // recycle (delete references)
+  std::deque<Operation*> routines;         // run in order, for the waiter flagged runsRoutines
+  std::vector<ResolvedWait> resolved;
+  bool waitersRemain = false;
+};
+void CollectDelivery(EnvState* env, DeliveryBatch* batch);
+// A routine threw: the ones not run yet go back to the front of the queue, in order.
+void RequeueRoutines(EnvState* env, std::deque<Operation*>* notRun);
+bool HasAsyncWaiters(EnvState* env);
+
+// ---- WSAEventSelect ----
+uint32_t EventSelect(uint32_t s, uint32_t event, uint32_t networkEvents);
+uint32_t EnumNetworkEvents(uint32_t s, uint32_t event, uint32_t* networkEvents, int32_t errors[FD_MAX_EVENTS]);
+
+}  // namespace backend
+}  // namespace wsn

@@ -1,0 +1,99 @@
+// WSAEventSelect / WSAEnumNetworkEvents and the network-event record they share with the I/O thread.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+
+#include <cstring>
+
+#include "backend/posix/socket.h"
+#include "backend/posix/sync.h"
+
+namespace wsn::posix {
+
+void RecordNetworkEvent(Socket& socket, int bit, uint32_t error) {
+  if ((socket.selectMask & (1u << bit)) == 0) return;
+  socket.recordedEvents |= 1u << bit;
+  socket.eventErrors[bit] = static_cast<int32_t>(error);
+  if (socket.selectEvent == 0) return;
+  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SetEventLocked(socket.selectEvent);
+}
+
+// FD_CLOSE's error: a FIN leaves the connection in CLOSE_WAIT (graceful), an RST leaves it CLOSED.
+// TCP_INFO is used because reading SO_ERROR would steal the error from the next receive.
+static uint32_t CloseError(int fd) {
+  tcp_info info{};
+  socklen_t length = sizeof(info);
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) < 0) return WSAECONNABORTED;
+  return info.tcpi_state == TCP_CLOSE ? WSAECONNRESET : kNoError;
+}
+
+void RecordCurrentReadiness(Socket& socket) {
+  if (socket.selectMask == 0 || socket.closed) return;
+  pollfd entry{socket.fd, POLLIN | POLLOUT | POLLRDHUP, 0};
+  if (poll(&entry, 1, 0) <= 0) return;
+  if (socket.listening) {
+    if (entry.revents & POLLIN) RecordNetworkEvent(socket, FD_ACCEPT_BIT, kNoError);
+    return;
+  }
+  if (socket.connect != ConnectState::Connected) return;
+  int available = 0;
+  if ((entry.revents & POLLIN) && ioctl(socket.fd, FIONREAD, &available) == 0 && available > 0) {
+    RecordNetworkEvent(socket, FD_READ_BIT, kNoError);
+  }
+  if ((entry.revents & POLLOUT) && socket.writeArmed && (socket.selectMask & FD_WRITE)) {
+    socket.writeArmed = false;
+    RecordNetworkEvent(socket, FD_WRITE_BIT, kNoError);
+  }
+  if ((entry.revents & (POLLRDHUP | POLLHUP)) && !socket.closeRecorded && (socket.selectMask & FD_CLOSE)) {
+    socket.closeRecorded = true;
+    RecordNetworkEvent(socket, FD_CLOSE_BIT, CloseError(socket.fd));
+  }
+}
+
+}  // namespace wsn::posix
+
+namespace wsn::backend {
+using namespace wsn::posix;
+
+static bool EventExists(uint32_t event) {
+  std::lock_guard<std::mutex> lock(Sync().mutex);
+  return Sync().events.count(event) == 1;
+}
+
+uint32_t EventSelect(uint32_t s, uint32_t event, uint32_t networkEvents) {
+  uint32_t error;
+  SocketPtr socket = FindSocket(s, &error);
+  if (!socket) return error;
+  if (networkEvents != 0 && !EventExists(event)) return WSAEINVAL;
+  std::lock_guard<std::mutex> lock(socket->mutex);
+  // A new association replaces the old one and clears the record; the socket becomes non-blocking.
+  socket->selectEvent = event;
+  socket->selectMask = networkEvents;
+  socket->recordedEvents = 0;
+  std::memset(socket->eventErrors, 0, sizeof(socket->eventErrors));
+  socket->nonBlocking = true;
+  socket->writeArmed = true;
+  socket->closeRecorded = false;
+  ResolveConnect(*socket);
+  // Conditions that already hold (a queued connection, unread data, ...) are signalled at once.
+  RecordCurrentReadiness(*socket);
+  return kNoError;
+}
+
+uint32_t EnumNetworkEvents(uint32_t s, uint32_t event, uint32_t* networkEvents, int32_t errors[FD_MAX_EVENTS]) {
+  uint32_t error;
+  SocketPtr socket = FindSocket(s, &error);
+  if (!socket) return error;
+  if (event != 0 && !EventExists(event)) return WSAEINVAL;
+  std::lock_guard<std::mutex> lock(socket->mutex);
+  *networkEvents = socket->recordedEvents;
+  std::memcpy(errors, socket->eventErrors, sizeof(socket->eventErrors));
+  socket->recordedEvents = 0;
+  std::memset(socket->eventErrors, 0, sizeof(socket->eventErrors));
+  if (event != 0) ResetEvent(event);
+  return kNoError;
+}
+
+}  // namespace wsn::backend

@@ -1,0 +1,120 @@
+// Event objects (WSACreateEvent & co) and the bookkeeping that wakes the waits naming them.
+#include <algorithm>
+#include <atomic>
+
+#include "backend/posix/sync.h"
+#include "core/env_state.h"
+
+namespace wsn::posix {
+
+SyncState& Sync() {
+  // Never destroyed: the I/O thread may still be finishing a completion while static destructors run at exit.
+  static SyncState* state = new SyncState();
+  return *state;
+}
+
+uint32_t NextHandle() {
+  static std::atomic<uint32_t> next{kFirstHandle};
+  return next.fetch_add(kHandleStep, std::memory_order_relaxed);
+}
+
+int EvaluateLocked(const Waiter& waiter) {
+  if (waiter.handles.empty()) return -1;  // a sleep: only routines or the timeout end it
+  auto& events = Sync().events;
+  auto signaled = [&](uint32_t h) {
+    auto it = events.find(h);
+    return it != events.end() && it->second.signaled;
+  };
+  if (waiter.waitAll) {
+    return std::all_of(waiter.handles.begin(), waiter.handles.end(), signaled) ? 0 : -1;
+  }
+  for (size_t i = 0; i < waiter.handles.size(); i++) {
+    if (signaled(waiter.handles[i])) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void RegisterLocked(Waiter* waiter) {
+  for (uint32_t h : waiter->handles) Sync().events[h].waiters.push_back(waiter);
+}
+
+void UnregisterLocked(Waiter* waiter) {
+  auto& events = Sync().events;
+  for (uint32_t h : waiter->handles) {
+    auto it = events.find(h);
+    if (it == events.end()) continue;  // closed while waited on
+    auto& list = it->second.waiters;
+    list.erase(std::remove(list.begin(), list.end(), waiter), list.end());
+  }
+}
+
+static void WakeLocked(Waiter* waiter) {
+  if (waiter->callback != nullptr) {
+    RequestDelivery(waiter->env);
+  } else {
+    waiter->wake.notify_one();
+  }
+}
+
+bool SetEventLocked(uint32_t handle) {
+  auto it = Sync().events.find(handle);
+  if (it == Sync().events.end()) return false;
+  it->second.signaled = true;
+  // Copy: waking may not unregister here, but keep the loop independent of that.
+  std::vector<Waiter*> waiters = it->second.waiters;
+  for (Waiter* waiter : waiters) {
+    if (EvaluateLocked(*waiter) >= 0) WakeLocked(waiter);
+  }
+  return true;
+}
+
+void QueueRoutineLocked(Operation* op) {
+  EnvState* env = op->env;
+  env->routineQueue.push_back(op);
+  if (env->blockingWaiter != nullptr && env->blockingWaiter->alertable) env->blockingWaiter->wake.notify_one();
+  for (Waiter* waiter : env->asyncWaiters) {
+    if (waiter->alertable) {
+      RequestDelivery(env);
+      break;
+    }
+  }
+}
+
+void CloseEventsOfLocked(EnvState* env) {
+  auto& events = Sync().events;
+  for (auto it = events.begin(); it != events.end();) {
+    it = it->second.owner == env ? events.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace wsn::posix
+
+namespace wsn::backend {
+using namespace wsn::posix;
+
+uint32_t CreateEvent(EnvState* env, uint32_t* handle) {
+  std::lock_guard<std::mutex> lock(Sync().mutex);
+  *handle = NextHandle();
+  Sync().events[*handle].owner = env;
+  return kNoError;
+}
+
+uint32_t CloseEvent(uint32_t handle) {
+  std::lock_guard<std::mutex> lock(Sync().mutex);
+  return Sync().events.erase(handle) == 1 ? kNoError : WSA_INVALID_HANDLE;
+}
+
+uint32_t SetEvent(uint32_t handle) {
+  std::lock_guard<std::mutex> lock(Sync().mutex);
+  return SetEventLocked(handle) ? kNoError : WSA_INVALID_HANDLE;
+}
+
+uint32_t ResetEvent(uint32_t handle) {
+  std::lock_guard<std::mutex> lock(Sync().mutex);
+  auto it = Sync().events.find(handle);
+  if (it == Sync().events.end()) return WSA_INVALID_HANDLE;
+  it->second.signaled = false;
+  return kNoError;
+}
+
+}  // namespace wsn::backend

@@ -1,0 +1,73 @@
+// A socket of the emulation: an O_NONBLOCK fd plus the Winsock state Linux does not keep for us.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include <vector>
+
+#include "backend/backend.h"
+
+namespace wsn {
+struct EnvState;
+}
+
+namespace wsn::posix {
+
+enum class ConnectState : uint8_t { Idle, Connecting, Connected, Failed };
+
+struct Socket {
+  Socket(uint32_t h, int descriptor, EnvState* creator) : handle(h), fd(descriptor), owner(creator) {}
+
+  const uint32_t handle;
+  const int fd;
+  EnvState* const owner;  // its sockets are closed when this env goes away
+
+  // Guards everything below. The I/O thread holds it while it drains the queues, the JS thread while it tries
+  // a syscall and queues: that is what makes a readiness edge impossible to lose.
+  std::mutex mutex;
+  bool closed = false;
+  bool nonBlocking = false;  // FIONBIO / WSAEventSelect: affects non-overlapped calls only
+  bool listening = false;
+  bool receiveShut = false, sendShut = false;
+  bool resetSeen = false;    // Linux reports ECONNRESET once; Windows keeps reporting it
+  ConnectState connect = ConnectState::Idle;
+  uint32_t connectError = 0; // result of a failed non-blocking connect, reported by the next connect()
+
+  std::deque<Operation*> readQueue;   // overlapped receives, filled in the order they were posted
+  std::deque<Operation*> writeQueue;  // overlapped sends, written in order, each one whole
+
+  // WSAEventSelect association and its network-event record.
+  uint32_t selectEvent = 0;
+  uint32_t selectMask = 0;
+  uint32_t recordedEvents = 0;
+  int32_t eventErrors[FD_MAX_EVENTS] = {};
+  bool writeArmed = false;   // FD_WRITE is due (after connect/accept, or after a send hit WSAEWOULDBLOCK)
+  bool closeRecorded = false;
+};
+
+using SocketPtr = std::shared_ptr<Socket>;
+
+bool Started();
+// Looks a handle up; *error gets WSANOTINITIALISED or WSAENOTSOCK when there is no such socket.
+SocketPtr FindSocket(uint32_t handle, uint32_t* error);
+SocketPtr FindSocket(uint32_t handle);  // for the I/O thread: no error wanted
+// Adopts an fd (already O_NONBLOCK) and registers it with the reactor.
+SocketPtr AddSocket(EnvState* env, int fd);
+SocketPtr RemoveSocket(uint32_t handle);
+std::vector<SocketPtr> AllSockets();
+// Closes an already removed socket: every queued op is taken out (to `aborted`), the fd closed.
+void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted);
+
+// Blocks (poll) until `fd` is ready for `events`; used to emulate blocking Winsock calls.
+void WaitForFd(int fd, short events);
+
+// With socket.mutex held: settles a connect in progress (records FD_CONNECT); no-op if still in progress.
+void ResolveConnect(Socket& socket);
+
+// WSAEventSelect bookkeeping, with socket.mutex held.
+void RecordNetworkEvent(Socket& socket, int bit, uint32_t error);
+void RecordCurrentReadiness(Socket& socket);  // polls the fd: the kernel is the truth, not a stale edge
+
+}  // namespace wsn::posix

@@ -1,0 +1,228 @@
+// Data transfer: plain recv/send (blocking emulated with poll) and overlapped WSARecv/WSASend queues.
+#include "backend/posix/socket_io.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstddef>
+
+#include "backend/posix/errno_map.h"
+#include "core/env_state.h"
+
+namespace wsn::posix {
+
+static_assert(sizeof(IoSlice) == sizeof(iovec) && offsetof(IoSlice, base) == offsetof(iovec, iov_base) &&
+                  offsetof(IoSlice, len) == offsetof(iovec, iov_len),
+              "IoSlice must be usable as an iovec");
+
+static size_t TotalLength(const IoSlice* slices, size_t count) {
+  size_t total = 0;
+  for (size_t i = 0; i < count; i++) total += slices[i].len;
+  return total;
+}
+
+// One receive attempt. Returns bytes (0 = graceful close) or -1 with errno.
+static ssize_t ReceiveOnce(Socket& socket, IoSlice* slices, size_t count, int flags) {
+  if (TotalLength(slices, count) == 0) {
+    // A zero-byte receive completes once data (or the close) is there, without consuming anything.
+    char probe;
+    ssize_t peeked = recv(socket.fd, &probe, 1, MSG_PEEK | flags);
+    return peeked < 0 ? -1 : 0;
+  }
+  msghdr message{};
+  message.msg_iov = reinterpret_cast<iovec*>(slices);
+  message.msg_iovlen = count;
+  ssize_t result;
+  do {
+    result = recvmsg(socket.fd, &message, flags);
+  } while (result < 0 && errno == EINTR);
+  return result;
+}
+
+// Receive state checks shared by every receive path; 0 if a receive may be attempted.
+static uint32_t ReceiveBlocker(const Socket& socket) {
+  if (socket.closed) return WSAENOTSOCK;
+  if (socket.receiveShut) return WSAESHUTDOWN;
+  if (socket.resetSeen) return WSAECONNRESET;
+  return kNoError;
+}
+
+static uint32_t ErrorFromReceive(Socket& socket, int error) {
+  uint32_t wsaError = WsaErrorFromErrno(error);
+  if (wsaError == WSAECONNRESET) socket.resetSeen = true;
+  return wsaError;
+}
+
+// Tries `op` once. Returns false if it would block (op untouched), true if it finished (op->error/transferred).
+static bool TryReceive(Socket& socket, Operation* op) {
+  ssize_t received = ReceiveOnce(socket, op->slices.data(), op->slices.size(), static_cast<int>(op->msgFlags));
+  if (received >= 0) {
+    op->transferred = static_cast<size_t>(received);
+    op->error = kNoError;
+    return true;
+  }
+  if (WouldBlock(errno)) return false;
+  op->error = ErrorFromReceive(socket, errno);
+  return true;
+}
+
+// Sends from op->nextSlice on until everything is written or the socket is full.
+static bool TrySend(Socket& socket, Operation* op) {
+  auto& slices = op->slices;
+  for (;;) {
+    while (op->nextSlice < slices.size() && slices[op->nextSlice].len == 0) op->nextSlice++;
+    if (op->nextSlice == slices.size()) {
+      op->error = kNoError;
+      return true;
+    }
+    msghdr message{};
+    message.msg_iov = reinterpret_cast<iovec*>(slices.data() + op->nextSlice);
+    message.msg_iovlen = slices.size() - op->nextSlice;
+    ssize_t sent = sendmsg(socket.fd, &message, MSG_NOSIGNAL | static_cast<int>(op->msgFlags));
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      if (WouldBlock(errno)) return false;
+      op->error = WsaErrorFromErrno(errno);
+      return true;
+    }
+    op->transferred += static_cast<size_t>(sent);
+    // Advance the owned slice copy past what the kernel took.
+    for (size_t left = static_cast<size_t>(sent); left > 0;) {
+      IoSlice& slice = slices[op->nextSlice];
+      size_t step = left < slice.len ? left : slice.len;
+      slice.base = static_cast<char*>(slice.base) + step;
+      slice.len -= step;
+      left -= step;
+      if (slice.len == 0) op->nextSlice++;
+    }
+  }
+}
+
+void DrainReadQueue(Socket& socket) {
+  auto& queue = socket.readQueue;
+  while (!queue.empty()) {
+    Operation* op = queue.front();
+    if (!TryReceive(socket, op)) return;
+    queue.pop_front();
+    backend::AnnounceCompletion(op);
+  }
+}
+
+void DrainWriteQueue(Socket& socket) {
+  auto& queue = socket.writeQueue;
+  while (!queue.empty()) {
+    Operation* op = queue.front();
+    if (!TrySend(socket, op)) return;
+    queue.pop_front();
+    backend::AnnounceCompletion(op);
+  }
+}
+
+// Windows re-enables FD_READ after every recv while data remains.
+static void ReenableRead(Socket& socket) {
+  if (socket.selectMask & FD_READ) RecordCurrentReadiness(socket);
+}
+
+}  // namespace wsn::posix
+
+namespace wsn::backend {
+using namespace wsn::posix;
+
+static uint32_t TranslateRecvFlags(uint32_t windowsFlags, uint32_t* platformFlags) {
+  if (windowsFlags & ~(WS_MSG_OOB | WS_MSG_PEEK)) return WSAEOPNOTSUPP;
+  *platformFlags = ((windowsFlags & WS_MSG_OOB) ? MSG_OOB : 0) | ((windowsFlags & WS_MSG_PEEK) ? MSG_PEEK : 0);
+  return kNoError;
+}
+
+static uint32_t TranslateSendFlags(uint32_t windowsFlags, uint32_t* platformFlags) {
+  if (windowsFlags & ~WS_MSG_OOB) return WSAEOPNOTSUPP;
+  *platformFlags = (windowsFlags & WS_MSG_OOB) ? MSG_OOB : 0;
+  return kNoError;
+}
+
+uint32_t Recv(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_t* bytes) {
+  uint32_t error, platformFlags;
+  SocketPtr socket = FindSocket(s, &error);
+  if (!socket) return error;
+  if ((error = TranslateRecvFlags(flags, &platformFlags)) != kNoError) return error;
+  std::unique_lock<std::mutex> lock(socket->mutex);
+  for (;;) {
+    if ((error = ReceiveBlocker(*socket)) != kNoError) return error;
+    ssize_t received = ReceiveOnce(*socket, slices, count, static_cast<int>(platformFlags));
+    if (received >= 0) {
+      *bytes = static_cast<uint32_t>(received);
+      ReenableRead(*socket);
+      return kNoError;
+    }
+    if (!WouldBlock(errno)) return ErrorFromReceive(*socket, errno);
+    if (socket->nonBlocking) {
+      ReenableRead(*socket);
+      return WSAEWOULDBLOCK;
+    }
+    lock.unlock();
+    WaitForFd(socket->fd, POLLIN);
+    lock.lock();
+  }
+}
+
+uint32_t Send(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_t* bytes) {
+  uint32_t error, platformFlags;
+  SocketPtr socket = FindSocket(s, &error);
+  if (!socket) return error;
+  if ((error = TranslateSendFlags(flags, &platformFlags)) != kNoError) return error;
+  // A plain send works on the caller's slices through a stack Operation: same loop as overlapped sends.
+  Operation op;
+  op.slices.assign(slices, slices + count);
+  op.msgFlags = platformFlags;
+  std::unique_lock<std::mutex> lock(socket->mutex);
+  for (;;) {
+    if (socket->closed) return WSAENOTSOCK;
+    if (socket->sendShut) return WSAESHUTDOWN;
+    if (TrySend(*socket, &op)) {
+      *bytes = static_cast<uint32_t>(op.transferred);
+      return op.error;
+    }
+    if (socket->nonBlocking) {
+      // Non-blocking: a partial send is a success; nothing sent is WSAEWOULDBLOCK and arms FD_WRITE.
+      *bytes = static_cast<uint32_t>(op.transferred);
+      if (op.transferred > 0) return kNoError;
+      socket->writeArmed = true;
+      return WSAEWOULDBLOCK;
+    }
+    lock.unlock();
+    WaitForFd(socket->fd, POLLOUT);
+    lock.lock();
+  }
+}
+
+StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
+  SocketPtr socket = FindSocket(s, error);
+  if (!socket) return StartResult::Failed;
+  const bool receive = op->kind == OpKind::Recv;
+  *error = receive ? TranslateRecvFlags(op->msgFlags, &op->msgFlags) : TranslateSendFlags(op->msgFlags, &op->msgFlags);
+  if (*error != kNoError) return StartResult::Failed;
+  std::lock_guard<std::mutex> lock(socket->mutex);
+  if (receive) {
+    *error = ReceiveBlocker(*socket);
+  } else {
+    *error = socket->closed ? WSAENOTSOCK : socket->sendShut ? WSAESHUTDOWN : kNoError;
+  }
+  if (*error != kNoError) return StartResult::Failed;
+  auto& queue = receive ? socket->readQueue : socket->writeQueue;
+  // Only an empty queue may try at once: later operations must not overtake earlier ones.
+  if (queue.empty()) {
+    bool finished = receive ? TryReceive(*socket, op) : TrySend(*socket, op);
+    if (finished) {
+      // An error at the first attempt is the call's error: nothing will ever be signalled for it.
+      *error = op->error;
+      return op->error == kNoError ? StartResult::Completed : StartResult::Failed;
+    }
+  }
+  RetainForPending(op);
+  queue.push_back(op);
+  return StartResult::Pending;
+}
+
+}  // namespace wsn::backend

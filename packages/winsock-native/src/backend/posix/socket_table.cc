@@ -1,0 +1,145 @@
+// The process-wide SOCKET table and socket creation / closing.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <unordered_map>
+
+#include "backend/posix/errno_map.h"
+#include "backend/posix/reactor.h"
+#include "backend/posix/socket.h"
+#include "backend/posix/sync.h"
+#include "core/env_state.h"
+
+namespace wsn::posix {
+
+namespace {
+struct SocketTable {
+  std::mutex mutex;
+  std::unordered_map<uint32_t, SocketPtr> sockets;
+};
+SocketTable& Table() {
+  static SocketTable* table = new SocketTable();  // never destroyed: see Sync()
+  return *table;
+}
+std::atomic<int> startupCount{0};
+}  // namespace
+
+bool Started() { return startupCount.load(std::memory_order_relaxed) > 0; }
+
+SocketPtr FindSocket(uint32_t handle) {
+  std::lock_guard<std::mutex> lock(Table().mutex);
+  auto it = Table().sockets.find(handle);
+  return it == Table().sockets.end() ? nullptr : it->second;
+}
+
+SocketPtr FindSocket(uint32_t handle, uint32_t* error) {
+  if (!Started()) {
+    *error = WSANOTINITIALISED;
+    return nullptr;
+  }
+  SocketPtr socket = FindSocket(handle);
+  if (!socket) *error = WSAENOTSOCK;
+  return socket;
+}
+
+SocketPtr AddSocket(EnvState* env, int fd) {
+  if (!env->usesReactor) {
+    reactor::Acquire();
+    env->usesReactor = true;
+  }
+  auto socket = std::make_shared<Socket>(NextHandle(), fd, env);
+  {
+    std::lock_guard<std::mutex> lock(Table().mutex);
+    Table().sockets.emplace(socket->handle, socket);
+  }
+  reactor::Register(fd, socket->handle);
+  return socket;
+}
+
+SocketPtr RemoveSocket(uint32_t handle) {
+  std::lock_guard<std::mutex> lock(Table().mutex);
+  auto it = Table().sockets.find(handle);
+  if (it == Table().sockets.end()) return nullptr;
+  SocketPtr socket = std::move(it->second);
+  Table().sockets.erase(it);
+  return socket;
+}
+
+std::vector<SocketPtr> AllSockets() {
+  std::lock_guard<std::mutex> lock(Table().mutex);
+  std::vector<SocketPtr> all;
+  all.reserve(Table().sockets.size());
+  for (auto& entry : Table().sockets) all.push_back(entry.second);
+  return all;
+}
+
+void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted) {
+  std::lock_guard<std::mutex> lock(socket.mutex);
+  if (socket.closed) return;
+  socket.closed = true;
+  aborted->insert(aborted->end(), socket.readQueue.begin(), socket.readQueue.end());
+  aborted->insert(aborted->end(), socket.writeQueue.begin(), socket.writeQueue.end());
+  socket.readQueue.clear();
+  socket.writeQueue.clear();
+  reactor::Unregister(socket.fd);
+  close(socket.fd);  // SO_LINGER {1, 0} makes this send an RST, as on Windows
+}
+
+void WaitForFd(int fd, short events) {
+  pollfd entry{fd, events, 0};
+  while (poll(&entry, 1, -1) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace wsn::posix
+
+namespace wsn::backend {
+using namespace wsn::posix;
+
+uint32_t Startup() {
+  startupCount.fetch_add(1);
+  return kNoError;
+}
+
+uint32_t Cleanup() {
+  int count = startupCount.load();
+  while (count > 0 && !startupCount.compare_exchange_weak(count, count - 1)) {
+  }
+  return count > 0 ? kNoError : WSANOTINITIALISED;
+}
+
+uint32_t CreateSocket(EnvState* env, int af, int type, int protocol, uint32_t* handle) {
+  if (!Started()) return WSANOTINITIALISED;
+  if (af != WS_AF_INET) return WSAEAFNOSUPPORT;
+  int kind;
+  if (type == WS_SOCK_STREAM && (protocol == 0 || protocol == WS_IPPROTO_TCP)) {
+    kind = SOCK_STREAM;
+  } else if (type == WS_SOCK_DGRAM && (protocol == 0 || protocol == WS_IPPROTO_UDP)) {
+    kind = SOCK_DGRAM;
+  } else {
+    return type == WS_SOCK_STREAM || type == WS_SOCK_DGRAM ? WSAEPROTONOSUPPORT : WSAESOCKTNOSUPPORT;
+  }
+  int fd = socket(AF_INET, kind | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return WsaErrorFromErrno(errno);
+  *handle = AddSocket(env, fd)->handle;
+  return kNoError;
+}
+
+uint32_t CloseSocket(uint32_t s) {
+  if (!Started()) return WSANOTINITIALISED;
+  SocketPtr socket = RemoveSocket(s);
+  if (!socket) return WSAENOTSOCK;
+  std::deque<Operation*> aborted;
+  CloseRemovedSocket(*socket, &aborted);
+  for (Operation* op : aborted) {
+    op->error = WSA_OPERATION_ABORTED;
+    AnnounceCompletion(op);
+  }
+  return kNoError;
+}
+
+}  // namespace wsn::backend

@@ -1,0 +1,15 @@
+#include "core/codes.h"
+
+namespace wsn {
+
+uint32_t NtStatusFromWsaError(uint32_t wsaError) {
+  switch (wsaError) {
+    case kNoError: return STATUS_SUCCESS;
+    case WSA_OPERATION_ABORTED: return STATUS_CANCELLED;
+    case WSAECONNRESET: return STATUS_CONNECTION_RESET;
+    case WSAECONNABORTED: return STATUS_CONNECTION_ABORTED;
+    default: return STATUS_UNSUCCESSFUL;
+  }
+}
+
+}  // namespace wsn
