@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Runnable as ./dist/main.js as well as `node dist/main.js`.
+  banner: { js: '#!/usr/bin/env node' },
 });

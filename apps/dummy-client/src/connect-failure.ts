@@ -1,0 +1,14 @@
+import { describeError } from '@overlapped/winsock-native';
+
+/** The client could not connect in time; main prints the message and exits with code 1. */
+export class ConnectFailure extends Error {
+  override readonly name = 'ConnectFailure';
+
+  constructor(host: string, port: number, timeoutMs: number, winsockErrno: number) {
+    const { code, message } = describeError(winsockErrno);
+    super(
+      `could not connect to ${host}:${port} within ${timeoutMs / 1000} s: ${message} (${code}). ` +
+        'Start the game-server first, or give it longer with --connect-timeout.',
+    );
+  }
+}
