@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { markAsUntransferable } from 'node:worker_threads';
 import type { DWORD, INT, LINGER, SOCKADDR_IN, WSABUF, WSADATA, WSANETWORKEVENTS, SOCKET, WSAEVENT } from './structs.js';
 
 /** The native-backed OVERLAPPED. Subclassable: `class Session extends WSAOVERLAPPED {}`. */
@@ -90,6 +91,8 @@ export interface NativeBinding {
   sleepAsync(alertable: boolean, poll: boolean, callback: NativeWaitCallback): number;
   /** true: the waiter was still registered and is now gone (the caller settles it as a timeout). */
   cancelWait(waiterId: number): boolean;
+  /** Hands over what the addon cannot reach by itself (once per JS thread). */
+  configure(hooks: { markAsUntransferable: (buffer: ArrayBuffer) => void }): void;
 }
 
 function load(): NativeBinding {
@@ -100,7 +103,9 @@ function load(): NativeBinding {
     const how = flavour === 'build' ? '`pnpm build` (or `pnpm --filter @overlapped/winsock-native build`)' : 'scripts/build-asan.sh';
     throw new Error(`@overlapped/winsock-native: the native addon is missing at ${path}; run ${how} first.`);
   }
-  return createRequire(import.meta.url)(path) as NativeBinding;
+  const binding = createRequire(import.meta.url)(path) as NativeBinding;
+  binding.configure({ markAsUntransferable: markAsUntransferable as (buffer: ArrayBuffer) => void });
+  return binding;
 }
 
 export const native: NativeBinding = load();

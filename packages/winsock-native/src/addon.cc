@@ -19,6 +19,7 @@ static void CleanupEnv(void* data) {
   auto* state = static_cast<EnvState*>(data);
   CloseDeliveryChannel(state);
   state->overlappedClass.Reset();
+  state->markAsUntransferable.Reset();
   delete state;
 }
 

@@ -85,6 +85,18 @@ static Napi::Value PlainTransfer(const Napi::CallbackInfo& info, const TransferA
   return FailSocket(env, kNoError);
 }
 
+// A pending operation writes into its buffers from the I/O thread. If JS transferred an ArrayBuffer away
+// (structuredClone / postMessage with a transfer list), its memory would move to an object we hold no reference
+// to and could be freed under the kernel. Untransferable ArrayBuffers are copied instead of moved, so the memory
+// we point at stays attached to the Buffer we reference.
+static void KeepBuffersAttached(Napi::Env env, const Operation* op) {
+  Napi::FunctionReference& mark = GetEnvState(env).markAsUntransferable;
+  if (mark.IsEmpty()) return;
+  for (napi_value buffer : op->bufferValues) {
+    mark.Call({Napi::TypedArray(env, buffer).ArrayBuffer()});
+  }
+}
+
 static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const TransferArgs& args, Operation* op,
                                       OperationGuard& guard) {
   Napi::Env env = info.Env();
@@ -107,6 +119,7 @@ static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const Tran
   switch (backend::StartOperation(args.socket, op, &error)) {
     case backend::StartResult::Pending:
       guard.release();
+      KeepBuffersAttached(env, op);  // still on this thread, inside this call: nothing ran in between
       return FailSocket(env, WSA_IO_PENDING);
     case backend::StartResult::Failed:
       // Nothing will be signalled: leave the OVERLAPPED reusable and report the error.
@@ -202,7 +215,17 @@ static Napi::Value WSAGetOverlappedResult(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, true);
 }
 
+// configure({ markAsUntransferable }): called once per env by lib/binding.ts.
+static Napi::Value Configure(const Napi::CallbackInfo& info) {
+  Arg hooksArg{info, "configure", 0, "hooks"};
+  Napi::Value mark = ToObject(hooksArg).Get("markAsUntransferable");
+  if (!mark.IsFunction()) hooksArg.fail("{ markAsUntransferable: Function }");
+  GetEnvState(info.Env()).markAsUntransferable = Napi::Persistent(mark.As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
 void RegisterOverlapped(Napi::Env env, Napi::Object exports) {
+  Export<Configure>(env, exports, "configure");
   Napi::Function overlappedClass = OverlappedObject::DefineClass(env);
   GetEnvState(env).overlappedClass = Napi::Persistent(overlappedClass);
   exports.Set("WSAOVERLAPPED", overlappedClass);

@@ -85,16 +85,16 @@ static Napi::Value RegisterAsync(const Napi::CallbackInfo& info, const char* fun
 // waitAsync(cEvents, handles, waitAll, alertable, poll, callback)
 static Napi::Value WaitAsync(const Napi::CallbackInfo& info) {
   backend::WaitRequest request;
-  bool valid = ReadHandles(info, "waitAsync", 0, &request);
-  request.waitAll = ToBool({info, "waitAsync", 2, "waitAll"});
+  bool valid = ReadHandles(info, "WSAWaitForMultipleEventsAsync", 0, &request);
+  request.waitAll = ToBool({info, "WSAWaitForMultipleEventsAsync", 2, "waitAll"});
   if (!valid) return Napi::Number::New(info.Env(), WSA_WAIT_FAILED);
-  return RegisterAsync(info, "waitAsync", 3, &request);
+  return RegisterAsync(info, "WSAWaitForMultipleEventsAsync", 3, &request);
 }
 
 // sleepAsync(alertable, poll, callback)
 static Napi::Value SleepAsync(const Napi::CallbackInfo& info) {
   backend::WaitRequest request;
-  return RegisterAsync(info, "sleepAsync", 0, &request);
+  return RegisterAsync(info, "SleepExAsync", 0, &request);
 }
 
 // cancelWait(waiterId) -> true if the waiter was still registered (the caller settles it as timed out).

@@ -64,12 +64,12 @@ static void SettleWaits(Napi::Env env, backend::DeliveryBatch& batch, Napi::Valu
 static void Deliver(napi_env rawEnv, napi_value, void* context, void*) {
   if (rawEnv == nullptr) return;  // the function is being torn down
   auto* state = static_cast<EnvState*>(context);
-  Napi::Env env(rawEnv);
-  Napi::HandleScope scope(env);
   backend::DeliveryBatch batch;
   backend::CollectDelivery(state, &batch);
   for (Operation* op : batch.finished) RecycleOperation(op);
+  Napi::Env env(rawEnv);
   try {
+    Napi::HandleScope scope(env);
     Napi::Value routineError;
     try {
       RunRoutines(env, state, &batch.routines);
@@ -78,7 +78,8 @@ static void Deliver(napi_env rawEnv, napi_value, void* context, void*) {
     }
     SettleWaits(env, batch, routineError);
   } catch (const Napi::Error& error) {
-    error.ThrowAsJavaScriptException();  // a throwing wait callback: Node reports it as uncaught
+    // A throwing wait callback (Node reports it as uncaught), or a worker being terminated (swallowed).
+    error.ThrowAsJavaScriptException();
   }
   UpdateKeepAlive(state);
 }

@@ -41,11 +41,22 @@ static ssize_t ReceiveOnce(Socket& socket, IoSlice* slices, size_t count, int fl
   return result;
 }
 
-// Receive state checks shared by every receive path; 0 if a receive may be attempted.
-static uint32_t ReceiveBlocker(const Socket& socket) {
+// State checks shared by every receive / send path; 0 if the syscall may be attempted. Linux would say EPIPE
+// (a send on an unconnected socket) or 0 (a receive after SD_RECEIVE) where Windows has its own errors.
+static uint32_t ReceiveBlocker(Socket& socket) {
   if (socket.closed) return WSAENOTSOCK;
+  ResolveConnect(socket);
+  if (socket.connect != ConnectState::Connected) return WSAENOTCONN;
   if (socket.receiveShut) return WSAESHUTDOWN;
   if (socket.resetSeen) return WSAECONNRESET;
+  return kNoError;
+}
+
+static uint32_t SendBlocker(Socket& socket) {
+  if (socket.closed) return WSAENOTSOCK;
+  ResolveConnect(socket);
+  if (socket.connect != ConnectState::Connected) return WSAENOTCONN;
+  if (socket.sendShut) return WSAESHUTDOWN;
   return kNoError;
 }
 
@@ -57,6 +68,11 @@ static uint32_t ErrorFromReceive(Socket& socket, int error) {
 
 // Tries `op` once. Returns false if it would block (op untouched), true if it finished (op->error/transferred).
 static bool TryReceive(Socket& socket, Operation* op) {
+  if (socket.resetSeen) {  // every receive after a reset fails with it, not just the first
+    op->error = WSAECONNRESET;
+    op->transferred = 0;
+    return true;
+  }
   ssize_t received = ReceiveOnce(socket, op->slices.data(), op->slices.size(), static_cast<int>(op->msgFlags));
   if (received >= 0) {
     op->transferred = static_cast<size_t>(received);
@@ -130,23 +146,15 @@ static void ReenableRead(Socket& socket) {
 namespace wsn::backend {
 using namespace wsn::posix;
 
-static uint32_t TranslateRecvFlags(uint32_t windowsFlags, uint32_t* platformFlags) {
-  if (windowsFlags & ~(WS_MSG_OOB | WS_MSG_PEEK)) return WSAEOPNOTSUPP;
-  *platformFlags = ((windowsFlags & WS_MSG_OOB) ? MSG_OOB : 0) | ((windowsFlags & WS_MSG_PEEK) ? MSG_PEEK : 0);
-  return kNoError;
-}
-
-static uint32_t TranslateSendFlags(uint32_t windowsFlags, uint32_t* platformFlags) {
-  if (windowsFlags & ~WS_MSG_OOB) return WSAEOPNOTSUPP;
-  *platformFlags = (windowsFlags & WS_MSG_OOB) ? MSG_OOB : 0;
-  return kNoError;
-}
+// Only MSG_PEEK changes what a stream receive does here; other bits (lpFlags is in/out and often carries
+// leftovers) are ignored rather than failed, and out-of-band data is not supported.
+static uint32_t TranslateRecvFlags(uint32_t windowsFlags) { return (windowsFlags & WS_MSG_PEEK) ? MSG_PEEK : 0; }
 
 uint32_t Recv(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_t* bytes) {
-  uint32_t error, platformFlags;
+  uint32_t error;
   SocketPtr socket = FindSocket(s, &error);
   if (!socket) return error;
-  if ((error = TranslateRecvFlags(flags, &platformFlags)) != kNoError) return error;
+  const uint32_t platformFlags = TranslateRecvFlags(flags);
   std::unique_lock<std::mutex> lock(socket->mutex);
   for (;;) {
     if ((error = ReceiveBlocker(*socket)) != kNoError) return error;
@@ -168,18 +176,15 @@ uint32_t Recv(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_
 }
 
 uint32_t Send(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_t* bytes) {
-  uint32_t error, platformFlags;
+  uint32_t error;
   SocketPtr socket = FindSocket(s, &error);
   if (!socket) return error;
-  if ((error = TranslateSendFlags(flags, &platformFlags)) != kNoError) return error;
   // A plain send works on the caller's slices through a stack Operation: same loop as overlapped sends.
   Operation op;
   op.slices.assign(slices, slices + count);
-  op.msgFlags = platformFlags;
   std::unique_lock<std::mutex> lock(socket->mutex);
   for (;;) {
-    if (socket->closed) return WSAENOTSOCK;
-    if (socket->sendShut) return WSAESHUTDOWN;
+    if ((error = SendBlocker(*socket)) != kNoError) return error;
     if (TrySend(*socket, &op)) {
       *bytes = static_cast<uint32_t>(op.transferred);
       return op.error;
@@ -201,14 +206,9 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
   SocketPtr socket = FindSocket(s, error);
   if (!socket) return StartResult::Failed;
   const bool receive = op->kind == OpKind::Recv;
-  *error = receive ? TranslateRecvFlags(op->msgFlags, &op->msgFlags) : TranslateSendFlags(op->msgFlags, &op->msgFlags);
-  if (*error != kNoError) return StartResult::Failed;
+  op->msgFlags = receive ? TranslateRecvFlags(op->msgFlags) : 0;
   std::lock_guard<std::mutex> lock(socket->mutex);
-  if (receive) {
-    *error = ReceiveBlocker(*socket);
-  } else {
-    *error = socket->closed ? WSAENOTSOCK : socket->sendShut ? WSAESHUTDOWN : kNoError;
-  }
+  *error = receive ? ReceiveBlocker(*socket) : SendBlocker(*socket);
   if (*error != kNoError) return StartResult::Failed;
   auto& queue = receive ? socket->readQueue : socket->writeQueue;
   // Only an empty queue may try at once: later operations must not overtake earlier ones.

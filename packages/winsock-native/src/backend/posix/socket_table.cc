@@ -115,15 +115,10 @@ uint32_t Cleanup() {
 uint32_t CreateSocket(EnvState* env, int af, int type, int protocol, uint32_t* handle) {
   if (!Started()) return WSANOTINITIALISED;
   if (af != WS_AF_INET) return WSAEAFNOSUPPORT;
-  int kind;
-  if (type == WS_SOCK_STREAM && (protocol == 0 || protocol == WS_IPPROTO_TCP)) {
-    kind = SOCK_STREAM;
-  } else if (type == WS_SOCK_DGRAM && (protocol == 0 || protocol == WS_IPPROTO_UDP)) {
-    kind = SOCK_DGRAM;
-  } else {
-    return type == WS_SOCK_STREAM || type == WS_SOCK_DGRAM ? WSAEPROTONOSUPPORT : WSAESOCKTNOSUPPORT;
-  }
-  int fd = socket(AF_INET, kind | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  // Stream sockets only: the emulation's receive/send semantics are TCP's.
+  if (type != WS_SOCK_STREAM) return WSAESOCKTNOSUPPORT;
+  if (protocol != 0 && protocol != WS_IPPROTO_TCP) return WSAEPROTONOSUPPORT;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return WsaErrorFromErrno(errno);
   *handle = AddSocket(env, fd)->handle;
   return kNoError;
