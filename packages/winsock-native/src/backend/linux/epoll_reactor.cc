@@ -19,7 +19,7 @@ constexpr uint64_t kStopToken = 0;  // never a handle: handles start at kFirstHa
 constexpr int kBatch = 256;
 
 struct Reactor {
-  std::mutex mutex;  // guards the fields below (Acquire/Release/Register/Unregister)
+  std::mutex mutex;  // guards the fields below
   int users = 0;
   int epollFd = -1;
   int stopFd = -1;
@@ -71,15 +71,24 @@ void Acquire() {
 
 void Release() {
   Reactor& reactor = Instance();
-  std::lock_guard<std::mutex> lock(reactor.mutex);
-  if (--reactor.users > 0) return;
+  std::thread thread;
+  int stopFd, epollFd;
+  {
+    std::lock_guard<std::mutex> lock(reactor.mutex);
+    if (--reactor.users > 0) return;
+    thread = std::move(reactor.thread);
+    stopFd = reactor.stopFd;
+    epollFd = reactor.epollFd;
+    reactor.stopFd = reactor.epollFd = -1;
+  }
+  // Joined without the mutex: the I/O thread may be waiting for a socket lock whose holder is about to
+  // Unregister (which needs the mutex).
   uint64_t one = 1;
-  ssize_t written = write(reactor.stopFd, &one, sizeof(one));
+  ssize_t written = write(stopFd, &one, sizeof(one));
   (void)written;  // an eventfd write of 1 cannot fail short of a bug
-  reactor.thread.join();
-  close(reactor.stopFd);
-  close(reactor.epollFd);
-  reactor.stopFd = reactor.epollFd = -1;
+  thread.join();
+  close(stopFd);
+  close(epollFd);
 }
 
 void Register(int fd, uint32_t handle) {
