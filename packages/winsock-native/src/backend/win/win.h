@@ -22,6 +22,10 @@
 #include <unordered_set>
 #include <vector>
 
+namespace wsn::win {
+struct Watcher;
+}
+
 namespace wsn::backend {
 
 // An async WSAWaitForMultipleEvents / SleepEx (or the JS thread's blocking wait, which only uses `alertable`).
@@ -34,11 +38,11 @@ struct Waiter {
   uint32_t id = 0;
   napi_ref callback = nullptr;
   bool poll = false;
-  bool watched = false;          // a watcher thread waits on `handles` for it
-  bool detached = false;         // the env let go of it (settled, cancelled, torn down)
-  uint32_t watchResult = 0;      // set by the watcher: WSA_WAIT_EVENT_0 + i, or WSA_WAIT_FAILED
-  bool watchDone = false;
-  int references = 1;            // the env's list, plus one while a watcher holds it (under Win().mutex)
+  win::Watcher* watcher = nullptr;  // the watcher thread waiting on `handles` for it, while it does
+  bool detached = false;            // the env let go of it (settled, cancelled, torn down)
+  bool watchDone = false;           // the watcher's wait returned: watchResult holds its outcome
+  uint32_t watchResult = 0;         // WSA_WAIT_EVENT_0 + i, or WSA_WAIT_FAILED
+  int references = 1;               // the env's list, plus one while a watcher holds it (under Win().mutex)
 };
 
 }  // namespace wsn::backend
@@ -75,6 +79,10 @@ inline uint32_t FromHandle(uintptr_t h) { return static_cast<uint32_t>(h); }
 uint32_t CheckStarted();
 // The calling thread's Winsock error, for a call that just failed.
 inline uint32_t LastWsaError() { return static_cast<uint32_t>(WSAGetLastError()); }
+
+// What DetachEnv needs to cancel one pending operation (overlapped_io.cc).
+SOCKET OperationSocket(const WinOp* w);
+WSAOVERLAPPED* OperationOverlapped(WinOp* w);
 
 // The WSA error an OVERLAPPED's final NTSTATUS stands for.
 uint32_t WsaErrorFromStatus(uintptr_t status);

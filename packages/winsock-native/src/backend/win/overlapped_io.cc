@@ -1,0 +1,210 @@
+// Overlapped WSARecv / WSASend with real Winsock.
+//
+// Each operation goes to the kernel with an OVERLAPPED of our own whose hEvent is an internal event, never the
+// caller's: the JS-visible WSAOVERLAPPED state (Internal, InternalHigh) must be written BEFORE the caller's event
+// is set or its routine queued, or a JS thread woken by the event could read STATUS_PENDING. A thread-pool
+// wait on the internal event (CreateThreadpoolWait; no completion port, so the socket stays free for
+// CreateIoCompletionPort in the IOCP lessons) then copies the result and announces it exactly as the Linux
+// backend does: set the caller's event, or queue the routine on the issuing env's APC queue.
+#include "backend/win/win.h"
+
+namespace wsn::win {
+
+struct WinOp {
+  WSAOVERLAPPED overlapped;   // what the kernel writes; hEvent = `done`
+  HANDLE done = nullptr;      // internal manual-reset event
+  PTP_WAIT wait = nullptr;    // fires once `done` is set
+  Operation* op = nullptr;
+  EnvRecord* record = nullptr;
+  SOCKET socket = INVALID_SOCKET;
+  DWORD flags = 0;            // WSARecv's lpFlags must outlive the call
+  std::vector<WSABUF> buffers;
+};
+
+SOCKET OperationSocket(const WinOp* w) { return w->socket; }
+WSAOVERLAPPED* OperationOverlapped(WinOp* w) { return &w->overlapped; }
+
+static std::vector<WinOp*> opPool;  // under Win().mutex
+
+static void CALLBACK OnOperationDone(PTP_CALLBACK_INSTANCE, void* context, PTP_WAIT, TP_WAIT_RESULT);
+
+static WinOp* AcquireWinOp() {
+  {
+    std::lock_guard<std::mutex> lock(Win().mutex);
+    if (!opPool.empty()) {
+      WinOp* w = opPool.back();
+      opPool.pop_back();
+      return w;
+    }
+  }
+  auto* w = new WinOp();
+  w->done = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  w->wait = CreateThreadpoolWait(OnOperationDone, w, nullptr);
+  if (w->done == nullptr || w->wait == nullptr) {
+    if (w->done != nullptr) CloseHandle(w->done);
+    if (w->wait != nullptr) CloseThreadpoolWait(w->wait);
+    delete w;
+    return nullptr;
+  }
+  return w;
+}
+
+static void ReleaseWinOpLocked(WinOp* w) {
+  w->op = nullptr;
+  w->record = nullptr;
+  w->socket = INVALID_SOCKET;
+  opPool.push_back(w);
+}
+
+// NTSTATUS -> WSA error, as WSAGetOverlappedResult reports it. Only the codes a TCP socket meets are listed.
+uint32_t WsaErrorFromStatus(uintptr_t raw) {
+  const auto status = static_cast<uint32_t>(raw);
+  switch (status) {
+    case 0x00000000: return kNoError;                 // STATUS_SUCCESS
+    case 0xC0000120: return WSA_OPERATION_ABORTED;    // STATUS_CANCELLED
+    case 0x8000000A: return WSA_OPERATION_ABORTED;    // STATUS_HANDLES_CLOSED: the socket was closed under it
+    case 0xC000020D: return WSAECONNRESET;            // STATUS_CONNECTION_RESET
+    case 0xC000013C: return WSAECONNRESET;            // STATUS_REMOTE_DISCONNECT
+    case 0xC000020C: return WSAECONNRESET;            // STATUS_CONNECTION_DISCONNECTED
+    case 0xC000013B: return WSAECONNABORTED;          // STATUS_LOCAL_DISCONNECT
+    case 0xC0000241: return WSAECONNABORTED;          // STATUS_CONNECTION_ABORTED
+    case 0xC0000236: return WSAECONNREFUSED;          // STATUS_CONNECTION_REFUSED
+    case 0xC00000B0: return WSAESHUTDOWN;             // STATUS_PIPE_DISCONNECTED
+    case 0xC0000140: return WSAENOTCONN;              // STATUS_INVALID_CONNECTION
+    case 0xC00000B5: return WSAETIMEDOUT;             // STATUS_IO_TIMEOUT
+    case 0x80000005: return WSAEMSGSIZE;              // STATUS_BUFFER_OVERFLOW
+    case 0xC000023C: return WSAENETUNREACH;           // STATUS_NETWORK_UNREACHABLE
+    case 0xC000023D: return WSAEHOSTUNREACH;          // STATUS_HOST_UNREACHABLE
+    case 0xC0000008: return WSAENOTSOCK;              // STATUS_INVALID_HANDLE
+    case 0xC000000D: return WSAEINVAL;                // STATUS_INVALID_PARAMETER
+    case 0xC0000005: return WSAEFAULT;                // STATUS_ACCESS_VIOLATION
+    case 0xC0000017: return WSAENOBUFS;               // STATUS_NO_MEMORY
+    default: return WSAECONNABORTED;                  // any other failure ends the transfer
+  }
+}
+
+// Does nothing: it only makes the thread's alertable wait return WAIT_IO_COMPLETION, after which the wait takes
+// the routines from the env's queue and runs them as JS.
+static VOID NTAPI WakeApc(ULONG_PTR) {}
+
+void WakeAlertableLocked(EnvState* env) {
+  auto it = Win().envs.find(env);
+  if (it == Win().envs.end() || it->second.thread == nullptr) return;
+  QueueUserAPC(WakeApc, it->second.thread, 0);
+}
+
+void QueueRoutineLocked(Operation* op) {
+  EnvState* env = op->env;
+  env->routineQueue.push_back(op);
+  if (env->blockingWaiter != nullptr && env->blockingWaiter->alertable) WakeAlertableLocked(env);
+  for (Waiter* waiter : env->asyncWaiters) {
+    if (waiter->alertable) {
+      RequestDelivery(env);
+      break;
+    }
+  }
+}
+
+// Writes the WSAOVERLAPPED state, then announces. Under Win().mutex.
+static bool AnnounceLocked(Operation* op) {
+  OverlappedState* state = op->state;
+  state->error.store(op->error, std::memory_order_relaxed);
+  state->flags.store(op->resultFlags, std::memory_order_relaxed);
+  state->internalHigh.store(static_cast<uint32_t>(op->transferred), std::memory_order_relaxed);
+  state->internal.store(NtStatusFromWsaError(op->error), std::memory_order_release);
+  Win().completionChanged.notify_all();
+  if (op->hasRoutine()) {
+    QueueRoutineLocked(op);  // hEvent is ignored when a routine is given
+    return true;
+  }
+  if (op->event != 0) ::SetEvent(ToHandle(op->event));
+  if (!op->holdsReferences()) return false;
+  op->env->finishedQueue.push_back(op);
+  RequestDelivery(op->env);
+  return true;
+}
+
+static void CALLBACK OnOperationDone(PTP_CALLBACK_INSTANCE, void* context, PTP_WAIT, TP_WAIT_RESULT) {
+  auto* w = static_cast<WinOp*>(context);
+  Operation* op = w->op;
+  DWORD bytes = 0, flags = 0;
+  if (WSAGetOverlappedResult(w->socket, &w->overlapped, &bytes, FALSE, &flags)) op->resultFlags = flags;
+  op->transferred = static_cast<size_t>(w->overlapped.InternalHigh);
+  op->error = WsaErrorFromStatus(w->overlapped.Internal);
+  std::lock_guard<std::mutex> lock(Win().mutex);
+  EnvRecord* record = w->record;
+  record->pending.erase(w);
+  if (record->detaching) {
+    record->abandoned.push_back(op);  // its JS thread is going away: no routine, no event, just release
+    Win().completionChanged.notify_all();
+  } else {
+    AnnounceLocked(op);
+  }
+  ReleaseWinOpLocked(w);
+}
+
+}  // namespace wsn::win
+
+namespace wsn::backend {
+using namespace wsn::win;
+
+StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
+  if ((*error = CheckStarted()) != kNoError) return StartResult::Failed;
+  WinOp* w = AcquireWinOp();
+  if (w == nullptr) {
+    *error = WSAENOBUFS;
+    return StartResult::Failed;
+  }
+  ::ResetEvent(w->done);
+  ZeroMemory(&w->overlapped, sizeof(w->overlapped));
+  w->overlapped.hEvent = w->done;
+  w->op = op;
+  w->socket = ToSocket(s);
+  w->buffers.resize(op->slices.size());
+  for (size_t i = 0; i < op->slices.size(); i++) {
+    w->buffers[i].buf = static_cast<char*>(op->slices[i].base);
+    w->buffers[i].len = static_cast<ULONG>(op->slices[i].len);
+  }
+  const DWORD count = static_cast<DWORD>(w->buffers.size());
+  DWORD bytes = 0;
+  int rc;
+  if (op->kind == OpKind::Recv) {
+    w->flags = op->msgFlags;
+    rc = WSARecv(w->socket, w->buffers.data(), count, &bytes, &w->flags, &w->overlapped, nullptr);
+  } else {
+    w->flags = 0;
+    rc = WSASend(w->socket, w->buffers.data(), count, &bytes, op->msgFlags, &w->overlapped, nullptr);
+  }
+  uint32_t failure = rc == 0 ? kNoError : LastWsaError();
+  if (rc == 0 || failure != WSA_IO_PENDING) {
+    // Done at once (the caller announces it) or refused (nothing will ever be signalled).
+    op->transferred = bytes;
+    op->resultFlags = w->flags;
+    op->error = kNoError;
+    *error = failure;
+    std::lock_guard<std::mutex> lock(Win().mutex);
+    ReleaseWinOpLocked(w);
+    return rc == 0 ? StartResult::Completed : StartResult::Failed;
+  }
+  RetainForPending(op);  // on the JS thread, before the completion can be seen anywhere
+  {
+    std::lock_guard<std::mutex> lock(Win().mutex);
+    w->record = &Win().envs[op->env];
+    w->record->pending.insert(w);
+  }
+  SetThreadpoolWait(w->wait, w->done, nullptr);
+  return StartResult::Pending;
+}
+
+bool AnnounceCompletion(Operation* op) {
+  std::lock_guard<std::mutex> lock(Win().mutex);
+  return AnnounceLocked(op);
+}
+
+void WaitForCompletion(const OverlappedState* state) {
+  std::unique_lock<std::mutex> lock(Win().mutex);
+  Win().completionChanged.wait(
+      lock, [&] { return state->internal.load(std::memory_order_acquire) != STATUS_PENDING; });
+}
+
+}  // namespace wsn::backend
