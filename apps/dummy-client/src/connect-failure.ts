@@ -1,13 +1,12 @@
-import { describeError } from '@overlapped/winsock-native';
+import { winsockText } from './winsock-text.js';
 
 /** The client could not connect in time; main prints the message and exits with code 1. */
 export class ConnectFailure extends Error {
   override readonly name = 'ConnectFailure';
 
   constructor(host: string, port: number, timeoutMs: number, winsockErrno: number) {
-    const { code, message } = describeError(winsockErrno);
     super(
-      `could not connect to ${host}:${port} within ${timeoutMs / 1000} s: ${message} (${code}). ` +
+      `could not connect to ${host}:${port} within ${timeoutMs / 1000} s: ${winsockText(winsockErrno)}. ` +
         'Start the game-server first, or give it longer with --connect-timeout.',
     );
   }

@@ -19,10 +19,13 @@ import type { SendLoopContext, SendLoopResult } from './send-loop.js';
 export async function callbackSendLoop(ctx: SendLoopContext): Promise<SendLoopResult> {
   const result: SendLoopResult = { sent: 0, bytes: 0, failure: null };
   const overlapped = new WSAOVERLAPPED();
-  let completed = false;
+  // Sends posted, and sends whose routine has run: a wait may run an earlier send's routine and return
+  // while this one is still pending, and the overlapped must not be reused until this one is done.
+  let posted = 0;
+  let completed = 0;
 
   const SendCallback = (error: number, sendLen: number): void => {
-    completed = true;
+    completed++;
     if (error !== 0) {
       result.failure = sendFailure(error);
       return;
@@ -37,13 +40,13 @@ export async function callbackSendLoop(ctx: SendLoopContext): Promise<SendLoopRe
 
     const sendLen = new DWORD(0);
     const flags = new DWORD(0);
-    completed = false;
+    posted++;
     if (WSASend(ctx.clientSocket, [wsaBuf], 1, sendLen, flags.value, overlapped, SendCallback) === SOCKET_ERROR) {
       if (WSAGetLastError() !== WSA_IO_PENDING) {
         result.failure = sendFailure(WSAGetLastError());
         break;
       }
-      while (!completed && !ctx.stop.aborted) {
+      while (completed < posted && !ctx.stop.aborted) {
         await WSAWaitForMultipleEventsAsync(1, [ctx.stopEvent], false, WSA_INFINITE, true);
       }
     }

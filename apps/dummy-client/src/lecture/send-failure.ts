@@ -1,7 +1,6 @@
-import { describeError } from '@overlapped/winsock-native';
+import { winsockText } from '../winsock-text.js';
 
 /** The line for a send that failed: the server closed or reset the connection, or the socket broke. */
 export function sendFailure(error: number): string {
-  const { code, message } = describeError(error);
-  return `Disconnected From Server: WSASend failed: ${message} (${code})`;
+  return `Disconnected From Server: WSASend failed: ${winsockText(error)}`;
 }

@@ -15,6 +15,9 @@ const BUFSIZE = 1000;
 class Session extends WSAOVERLAPPED {
   readonly recvBuffer = Buffer.alloc(BUFSIZE);
   recvBytes = 0;
+  /** Not in the lecture: receives posted and receives whose routine has run (see the alertable wait below). */
+  posted = 0;
+  completed = 0;
   /** Not in the lecture: set once the client is gone, so the receive loop ends. */
   ended: string | null = null;
 
@@ -26,6 +29,7 @@ class Session extends WSAOVERLAPPED {
 /** The lecture's RecvCallback (completion routine). */
 function RecvCallback(error: number, recvLen: number, overlapped: WSAOVERLAPPED, _flags: number): void {
   const session = overlapped as Session;
+  session.completed++;
   // Not in the lecture: it prints "= 0" and keeps going when the client closes or the receive fails.
   if (error !== 0) session.ended = disconnectLine({ syscall: 'WSARecv', error });
   else if (recvLen === 0) session.ended = disconnectLine('closed by peer');
@@ -61,11 +65,16 @@ export async function runCallbackServer(host: string, port: number): Promise<voi
 
       const recvLen = new DWORD(0);
       const flags = new DWORD(0);
+      session.posted++;
       if (WSARecv(clientSocket, [wsaBuf], 1, recvLen, flags, session, RecvCallback) === SOCKET_ERROR) {
         if (WSAGetLastError() === WSA_IO_PENDING) {
-          // Alertable wait: every routine queued so far runs inside it.
-          await SleepExAsync(INFINITE, true);
+          // Alertable wait: every routine queued so far runs inside it. The lecture waits once, but one wait
+          // may run only the routine of an earlier receive that completed at once and return while this one
+          // is still pending; posting again would put two receives on one WSAOVERLAPPED (undefined on
+          // Windows, WSAEINVAL here). So wait until this receive's routine has run too.
+          while (session.completed < session.posted) await SleepExAsync(INFINITE, true);
         } else {
+          session.posted--;
           session.ended = disconnectLine({ syscall: 'WSARecv', error: WSAGetLastError() });
         }
       } else if (recvLen.value === 0) {

@@ -7,5 +7,5 @@ import { describeError } from '@overlapped/winsock-native';
 export function disconnectLine(cause: { syscall: string; error: number } | 'closed by peer'): string {
   if (cause === 'closed by peer') return 'Client Disconnected: closed by peer';
   const { code, message } = describeError(cause.error);
-  return `Client Disconnected: ${cause.syscall} failed: ${message} (${code})`;
+  return `Client Disconnected: ${cause.syscall} failed: ${message.replace(/\.$/, '')} (${code})`;
 }

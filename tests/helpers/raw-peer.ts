@@ -1,0 +1,57 @@
+import { connect, type Socket } from 'node:net';
+
+/**
+ * A hand-driven TCP peer (Node's own net module) for what the dummy-client never does on purpose:
+ * send malformed packets, or read another client's broadcasts.
+ */
+export class RawPeer {
+  readonly closed: Promise<void>;
+  private received = Buffer.alloc(0);
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk) => {
+      this.received = Buffer.concat([this.received, chunk]);
+      for (const wake of this.waiters) wake();
+    });
+    // A reset from the server is a close too, as far as these tests are concerned.
+    socket.on('error', () => {});
+    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+  }
+
+  static open(port: number): Promise<RawPeer> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(new RawPeer(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  write(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** Resolves once at least `length` bytes have arrived, with all of them. */
+  receive(length: number): Promise<Buffer> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.received.length < length) return;
+        this.waiters.delete(check);
+        resolve(this.received);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/** [size u16 LE incl. header][id u16 LE][body]: `size` can be given to make a lying header. */
+export function packet(id: number, body: Buffer, size = 4 + body.length): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt16LE(size, 0);
+  header.writeUInt16LE(id, 2);
+  return Buffer.concat([header, body]);
+}
