@@ -1,0 +1,27 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, startServer } from '../helpers/apps.js';
+import { killAll } from '../helpers/program.js';
+import { RawPeer } from '../helpers/raw-peer.js';
+
+beforeAll(assertBuilt);
+const peers: RawPeer[] = [];
+afterEach(async () => {
+  for (const peer of peers.splice(0)) peer.destroy();
+  await killAll();
+});
+
+describe.each(['event', 'callback'] as const)('--max-sessions (%s)', (strategy) => {
+  it('closes connections beyond the limit and counts them', async () => {
+    const server = await startServer(['--strategy', strategy, '--max-sessions', '2', '--quiet']);
+    for (let i = 0; i < 3; i++) peers.push(await RawPeer.open(server.port));
+
+    // Exactly one of the three is refused; which one depends on accept order.
+    await Promise.race(peers.map((peer) => peer.closed));
+    await server.program.waitForLine(/^sessions=2 .* rejected=1$/);
+
+    server.program.kill('SIGINT');
+    await server.program.expectExit(0);
+    await Promise.all(peers.map((peer) => peer.closed));
+    expect(server.program.lines).toContain('Server stopped');
+  });
+});
