@@ -79,7 +79,8 @@ export function parseServerArgs(argv: string[]): ParsedArgs {
     const serviceOnly = ['strategy', 'protocol', 'echo', 'chat', 'quiet', 'max-sessions'] as const;
     const conflicting = serviceOnly.filter((name) => values[name] !== undefined).map((name) => `--${name}`);
     if (conflicting.length > 0) {
-      throw new UsageError(`--lecture runs the lecture's program, which has no ${conflicting.join(', ')}; drop them. ${FIX}`);
+      const them = conflicting.length > 1 ? 'them' : 'it';
+      throw new UsageError(`--lecture runs the lecture's program, which has no ${conflicting.join(', ')}: drop ${them}. ${FIX}`);
     }
   }
   const protocol = oneOf('--protocol', values.protocol ?? 'raw', PROTOCOLS);
