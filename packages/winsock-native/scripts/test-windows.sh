@@ -33,8 +33,9 @@ step() { echo "== $*"; }
 
 # 1. Cross-compile the addon (only what changed is rebuilt).
 step "cross-compiling the addon (MinGW-w64) into build-win/"
+mkdir -p "$OUT"
 cmake -S "$PKG" -B "$OUT" -DCMAKE_TOOLCHAIN_FILE="$PKG/cmake/mingw-w64-x86_64.cmake" -DCMAKE_BUILD_TYPE=Release \
-  >"$OUT.configure.log" 2>&1 || { cat "$OUT.configure.log"; echo "0 passed, 1 failed"; exit 1; }
+  >"$OUT/configure.log" 2>&1 || { cat "$OUT/configure.log"; echo "0 passed, 1 failed"; exit 1; }
 cmake --build "$OUT" -j "$(nproc)" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; echo "0 passed, 1 failed"; exit 1; }
 
 # 2. Stage the package the way dist/index.js expects it: <root>/dist/index.js loads <root>/build/Release/*.node.
