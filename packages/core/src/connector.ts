@@ -37,15 +37,19 @@ export async function connectSocket(endpoint: Endpoint, options: ConnectOptions)
   }
 }
 
-/** One non-blocking connect attempt: 0 once connected, else the Winsock error. */
+/**
+ * One non-blocking connect attempt: 0 once connected, else the Winsock error. FD_CONNECT is selected before
+ * connect is called: a loopback connect can finish (or be refused) at once, and an event selected only
+ * afterwards would never hear of it.
+ */
 async function connectOnce(socket: SOCKET, address: SOCKADDR_IN, deadline: number): Promise<number> {
-  if (connect(socket, address, SOCKADDR_IN_SIZE) !== SOCKET_ERROR) return 0;
-  const error = WSAGetLastError();
-  if (error !== WSAEWOULDBLOCK) return error;
   const event = WSACreateEvent();
   if (event === WSA_INVALID_EVENT) return WSAGetLastError();
   try {
     if (WSAEventSelect(socket, event, FD_CONNECT) === SOCKET_ERROR) return WSAGetLastError();
+    if (connect(socket, address, SOCKADDR_IN_SIZE) !== SOCKET_ERROR) return 0;
+    const error = WSAGetLastError();
+    if (error !== WSAEWOULDBLOCK) return error;
     return await awaitConnect(socket, address, event, deadline);
   } finally {
     // Detach the event before closing it; later overlapped I/O on this socket must not signal it.
