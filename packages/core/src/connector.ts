@@ -23,6 +23,7 @@ const MAX_RETRY_DELAY_MS = 200;
 export async function connectSocket(endpoint: Endpoint, options: ConnectOptions): Promise<SOCKET> {
   const address = toSockaddr(endpoint);
   const deadline = Date.now() + options.timeoutMs;
+  let previousError = 0;
   for (let retryDelay = FIRST_RETRY_DELAY_MS; ; retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS)) {
     const socket = withSocket(openOverlappedTcpSocket(), (s) => {
       setNonBlocking(s);
@@ -32,7 +33,11 @@ export async function connectSocket(endpoint: Endpoint, options: ConnectOptions)
     if (error === 0) return socket;
     closesocket(socket);
     const remaining = deadline - Date.now();
-    if (!options.retry || !RETRYABLE.has(error) || remaining <= 0) throw winsockError('connect', error);
+    if (!options.retry || !RETRYABLE.has(error) || remaining <= 0) {
+      // A retry cut short by the deadline says nothing new: report why the earlier attempts failed.
+      throw winsockError('connect', error === WSAETIMEDOUT && previousError !== 0 ? previousError : error);
+    }
+    previousError = error;
     await delay(Math.min(retryDelay, remaining));
   }
 }
