@@ -72,6 +72,23 @@ export const cases = [
     },
   },
   {
+    id: 'ends.reset-fails-every-pending-receive',
+    title: 'a reset fails every receive pending on the socket with WSAECONNRESET, each exactly once',
+    source: 'winsock-semantics.md (peer resets)',
+    async run(ws, h) {
+      const { client, server } = h.pair();
+      /** @type {number[][]} */
+      const calls = [[], [], []];
+      calls.forEach((c, i) => {
+        h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), new ws.WSAOVERLAPPED(), (err) => c.push(err)), `WSARecv #${i}`);
+      });
+      abortiveClose(ws, h, client);
+      await h.alertUntil(() => calls.every((c) => c.length > 0), 'all three routines');
+      h.assert.equal(ws.SleepEx(0, true), 0, 'nothing further queued');
+      h.assert.deepEqual(calls, [[ws.WSAECONNRESET], [ws.WSAECONNRESET], [ws.WSAECONNRESET]]);
+    },
+  },
+  {
     id: 'ends.close-while-pending-event',
     title: 'closesocket with a receive pending: the event is set once, Internal holds an error NTSTATUS, no byte is written',
     source: 'MS doc: closesocket ("any pending overlapped operations ... are canceled"); winsock-semantics.md',
