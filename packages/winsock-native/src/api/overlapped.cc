@@ -90,10 +90,17 @@ static Napi::Value PlainTransfer(const Napi::CallbackInfo& info, const TransferA
 // to and could be freed under the kernel. Untransferable ArrayBuffers are copied instead of moved, so the memory
 // we point at stays attached to the Buffer we reference.
 static void KeepBuffersAttached(Napi::Env env, const Operation* op) {
+  // Tagged once marked, so a buffer reused for every receive costs one native check, not a JS call.
+  static const napi_type_tag kMarked = {0x6f7665726c617070, 0x756e7472616e7366};
   Napi::FunctionReference& mark = GetEnvState(env).markAsUntransferable;
   if (mark.IsEmpty()) return;
   for (napi_value buffer : op->bufferValues) {
-    mark.Call({Napi::TypedArray(env, buffer).ArrayBuffer()});
+    Napi::ArrayBuffer backing = Napi::TypedArray(env, buffer).ArrayBuffer();
+    bool marked = false;
+    napi_check_object_type_tag(env, backing, &kMarked, &marked);
+    if (marked) continue;
+    mark.Call({backing});
+    napi_type_tag_object(env, backing, &kMarked);
   }
 }
 
