@@ -8,7 +8,9 @@ afterEach(killAll);
 describe.each(['event', 'callback'] as const)('200 clients against an echo server (%s)', (strategy) => {
   it('every message comes back, none is lost, and both exit 0', async () => {
     const server = await startServer(['--strategy', strategy, '--echo', '--quiet']);
-    const client = startClient(server.port, ['--strategy', strategy, '--clients', '200', '--quiet', '--duration', '2']);
+    const client = startClient(server.port, [
+      '--strategy', strategy, '--clients', '200', '--quiet', '--duration', '2', '--expect-echo',
+    ]);
 
     await server.program.waitForLine(/^sessions=200 /);
     await client.expectExit(0, 30_000);
@@ -21,5 +23,15 @@ describe.each(['event', 'callback'] as const)('200 clients against an echo serve
     server.program.kill('SIGINT');
     await server.program.expectExit(0);
     expect(server.program.count(/protocolErrors=[1-9]/)).toBe(0);
+  });
+});
+
+describe('--expect-echo against a server that does not echo', () => {
+  it('reports every message as lost and exits 1', async () => {
+    const server = await startServer([]);
+    const client = startClient(server.port, ['--clients', '2', '--count', '5', '--expect-echo', '--echo-timeout', '0.5']);
+    await client.expectExit(1);
+    expect(summaryOf(client)).toMatchObject({ sent: 10, echoed: 0, lost: 10 });
+    expect(client.lines.join('\n')).toMatch(/messages still unanswered after --echo-timeout 0.5 s/);
   });
 });

@@ -22,7 +22,9 @@ async function openPeer(port: number): Promise<RawPeer> {
 describe.each(['event', 'callback'] as const)('--protocol packet (%s)', (strategy) => {
   it('prints each packet with its id and size, and echoes it', async () => {
     const server = await startServer(['--strategy', strategy, '--protocol', 'packet', '--echo']);
-    const client = startClient(server.port, ['--strategy', strategy, '--protocol', 'packet', '--clients', '1', '--count', '3']);
+    const client = startClient(server.port, [
+      '--strategy', strategy, '--protocol', 'packet', '--clients', '1', '--count', '3', '--expect-echo',
+    ]);
     await client.expectExit(0);
     expect(summaryOf(client)).toMatchObject({ sent: 3, echoed: 3, lost: 0 });
     const label = strategy === 'event' ? 'Recv Len' : 'Recv Len Callback';
@@ -32,7 +34,7 @@ describe.each(['event', 'callback'] as const)('--protocol packet (%s)', (strateg
   it('drops a malformed client with the reason while the others carry on', async () => {
     const server = await startServer(['--strategy', strategy, '--protocol', 'packet', '--echo', '--quiet']);
     const client = startClient(server.port, [
-      '--strategy', strategy, '--protocol', 'packet', '--clients', '5', '--duration', '2', '--quiet',
+      '--strategy', strategy, '--protocol', 'packet', '--clients', '5', '--duration', '2', '--quiet', '--expect-echo',
     ]);
     await server.program.waitForLine(/^sessions=5 /);
 

@@ -19,6 +19,8 @@ export interface ClientOptions {
   strategy: StrategyName;
   protocol: ProtocolName;
   quiet: boolean;
+  /** The server echoes: wait for every echo once sending stops, and count the missing ones as lost. */
+  expectEcho: boolean;
   connectTimeoutMs: number;
   echoTimeoutMs: number;
 }
@@ -42,7 +44,7 @@ Options:
   --host <ipv4>            server address (default 127.0.0.1)
   --port <n>               server port (default 7777)
   --clients <n>            run n sessions on @overlapped/core's ClientService; without it (and without
-                           --quiet or --protocol packet) the lecture's single-client program runs
+                           --quiet, --protocol packet or --expect-echo) the lecture's program runs
   --interval <ms>          time between sends, per client (default 10)
   --size <bytes>           bytes per message (default 100)
   --message <text>         text at the start of each message, zero-padded to --size (default "Hello World")
@@ -53,14 +55,15 @@ Options:
   --protocol <name>        raw (default) | packet: each message travels as an Echo packet
   --quiet                  one stats line a second (connected, sent/s, echo round-trip p50/p99)
                            instead of a line per send
+  --expect-echo            the server echoes (game-server --echo): once sending stops, wait for every
+                           echo, report the missing ones as lost and exit 1 if any is
+  --echo-timeout <s>       how long --expect-echo waits for outstanding echoes (default 5)
   --connect-timeout <s>    give up connecting after s seconds (default 10)
-  --echo-timeout <s>       when the server echoes (an echo has come back), wait up to s seconds
-                           for outstanding echoes once sending stops (default 5)
   -h, --help               show this help
 
 On the ClientService path each message ends with an 8-byte send timestamp, so echoes give round-trip times.
-It ends with "Summary: sent=N echoed=N lost=N ..."; the exit code is 0 when every send was flushed (and,
-if the server echoes, every echo came back), 1 when it could not connect or messages were lost.`;
+It ends with "Summary: sent=N echoed=N [lost=N] bytes=N"; the exit code is 0 when every send was flushed
+(and, with --expect-echo, every echo came back), 1 when it could not connect or messages were lost.`;
 
 const STRATEGIES: readonly StrategyName[] = ['event', 'callback'];
 const PROTOCOLS: readonly ProtocolName[] = ['raw', 'packet'];
@@ -85,6 +88,7 @@ export function parseClientArgs(argv: string[]): ParsedArgs {
         strategy: { type: 'string', default: 'event' },
         protocol: { type: 'string', default: 'raw' },
         quiet: { type: 'boolean', default: false },
+        'expect-echo': { type: 'boolean', default: false },
         'connect-timeout': { type: 'string', default: '10' },
         'echo-timeout': { type: 'string', default: '5' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -98,7 +102,7 @@ export function parseClientArgs(argv: string[]): ParsedArgs {
 
   const protocol = oneOf('--protocol', values.protocol, PROTOCOLS);
   const clients = values.clients === undefined ? null : integer('--clients', values.clients, 1, 100_000);
-  const onService = clients !== null || values.quiet || protocol === 'packet';
+  const onService = clients !== null || values.quiet || protocol === 'packet' || values['expect-echo'];
   const message = values.message;
   const size = integer('--size', values.size, 1, 60_000);
   // Like `char sendBuffer[100] = "Hello World"`: the text and its NUL must fit (plus the stamp when used).
@@ -128,6 +132,7 @@ export function parseClientArgs(argv: string[]): ParsedArgs {
       strategy: oneOf('--strategy', values.strategy, STRATEGIES),
       protocol,
       quiet: values.quiet,
+      expectEcho: values['expect-echo'],
       connectTimeoutMs: seconds('--connect-timeout', values['connect-timeout']),
       echoTimeoutMs: seconds('--echo-timeout', values['echo-timeout']),
     },

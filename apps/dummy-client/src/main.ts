@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   const { options } = parsed;
   const output = new Output(progressWanted(options.limit.kind === 'duration'));
   const stop = stopOnSignal();
-  const lecture = options.clients === null && !options.quiet && options.protocol === 'raw';
+  const lecture = options.clients === null && !options.quiet && options.protocol === 'raw' && !options.expectEcho;
   // Not in the lecture: says the client is up and trying, which is all there is to see while the server is not.
   output.line(`Connecting to ${options.host}:${options.port}`);
   try {

@@ -23,11 +23,9 @@ export class LoadTraffic {
   constructor(
     private readonly output: Output,
     private readonly verbose: boolean,
+    /** --expect-echo: settled means every message echoed, and the unechoed ones are lost. */
+    private readonly expectEcho: boolean,
   ) {}
-
-  get echoing(): boolean {
-    return this.echoedMessages > 0;
-  }
 
   sessionConnected(): void {
     this.connected++;
@@ -67,12 +65,12 @@ export class LoadTraffic {
   }
 
   /**
-   * Resolves true once every queued byte is flushed and (if the server echoes) every message is echoed,
-   * or false after `timeoutMs`. A session that died can never settle: then only the timeout ends the wait.
+   * Resolves true once every queued byte is flushed and (with --expect-echo) every message is echoed, or
+   * false after `timeoutMs`. A session that died can never settle: then only the timeout ends the wait.
    */
   settled(timeoutMs: number): Promise<boolean> {
     const isSettled = (): boolean =>
-      this.flushedBytes === this.queuedBytes && (!this.echoing || this.echoedMessages === this.sentMessages);
+      this.flushedBytes === this.queuedBytes && (!this.expectEcho || this.echoedMessages === this.sentMessages);
     if (isSettled()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(false), timeoutMs);
@@ -98,10 +96,10 @@ export class LoadTraffic {
     return line;
   }
 
+  /** `lost` only with --expect-echo: without it, an echo that has not come back is not known to be due. */
   summaryLine(): string {
-    const lost = this.echoing ? this.sentMessages - this.echoedMessages : 0;
-    const echo = this.echoing ? `echoed=${this.echoedMessages} lost=${lost}` : 'echoed=0 lost=0 (the server does not echo)';
-    return `Summary: sent=${this.sentMessages} ${echo} bytes=${this.flushedBytes}`;
+    const lost = this.expectEcho ? ` lost=${this.sentMessages - this.echoedMessages}` : '';
+    return `Summary: sent=${this.sentMessages} echoed=${this.echoedMessages}${lost} bytes=${this.flushedBytes}`;
   }
 }
 

@@ -14,12 +14,12 @@ const STATS_INTERVAL_MS = 1000;
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * --clients N (or --quiet, --protocol packet): N sessions on @overlapped/core's ClientService, each sending a
- * stamped message every --interval until --duration / --count / Ctrl-C; then every send is flushed and, if
- * the server echoes, outstanding echoes are awaited for --echo-timeout. Returns the exit code.
+ * --clients N (or --quiet, --protocol packet, --expect-echo): N sessions on @overlapped/core's ClientService,
+ * each sending a stamped message every --interval until --duration / --count / Ctrl-C; then every send is
+ * flushed and, with --expect-echo, outstanding echoes are awaited for --echo-timeout. Returns the exit code.
  */
 export async function runLoad(options: ClientOptions, output: Output, stop: AbortSignal): Promise<number> {
-  const traffic = new LoadTraffic(output, !options.quiet);
+  const traffic = new LoadTraffic(output, !options.quiet, options.expectEcho);
   const sessions: LoadSession[] = [];
   const newSession = (): RawLoadSession | PacketLoadSession => {
     const session =
