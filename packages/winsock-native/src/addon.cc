@@ -20,6 +20,7 @@ static void CleanupEnv(void* data) {
   CloseDeliveryChannel(state);
   state->overlappedClass.Reset();
   state->markAsUntransferable.Reset();
+  state->jsProbe.Reset();
   delete state;
 }
 

@@ -1,5 +1,7 @@
 // WSAWaitForMultipleEvents / SleepEx (blocking) and the native half of their Async forms:
 // waitAsync / sleepAsync register a waiter that a later delivery settles; cancelWait removes one on timeout.
+#include <algorithm>
+#include <chrono>
 #include <deque>
 
 #include "api/api.h"
@@ -27,13 +29,32 @@ static bool ReadHandles(const Napi::CallbackInfo& info, const char* function, si
   return true;
 }
 
+// Node gives native code no signal when a worker is terminated; a blocked wait would keep the thread (and
+// worker.terminate()) hanging forever. So long waits wake up this often to ask whether JS can still run.
+constexpr uint32_t kTerminationCheckMs = 100;
+
+static bool CanRunJs(Napi::Env env) {
+  EnvState& state = GetEnvState(env);
+  napi_value result;
+  return napi_call_function(env, env.Global(), state.jsProbe.Value(), 0, nullptr, &result) == napi_ok;
+}
+
 static Napi::Value BlockingWait(const Napi::CallbackInfo& info, const backend::WaitRequest& request,
                                 uint32_t timeout) {
   Napi::Env env = info.Env();
   EnvState& state = GetEnvState(env);
   std::deque<Operation*> routines;
   uint32_t error = kNoError;
-  uint32_t result = backend::Wait(&state, request, timeout, &routines, &error);
+  const auto start = std::chrono::steady_clock::now();
+  uint32_t result;
+  for (;;) {
+    uint32_t elapsed = static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+    uint32_t left = timeout == WSA_INFINITE ? WSA_INFINITE : timeout - std::min(timeout, elapsed);
+    result = backend::Wait(&state, request, std::min(left, kTerminationCheckMs), &routines, &error);
+    if (result != WSA_WAIT_TIMEOUT || left <= kTerminationCheckMs) break;
+    if (!CanRunJs(env)) return Fail(env, WSAEINTR, Napi::Number::New(env, WSA_WAIT_FAILED));
+  }
   if (result == WSA_WAIT_FAILED) return Fail(env, error, Napi::Number::New(env, result));
   RunRoutines(env, &state, &routines);
   return Napi::Number::New(env, result);
@@ -108,6 +129,7 @@ static Napi::Value CancelWait(const Napi::CallbackInfo& info) {
 }
 
 void RegisterWaits(Napi::Env env, Napi::Object exports) {
+  GetEnvState(env).jsProbe = Napi::Persistent(Napi::Function::New(env, [](const Napi::CallbackInfo&) {}));
   Export<WSAWaitForMultipleEvents>(env, exports, "WSAWaitForMultipleEvents");
   Export<SleepEx>(env, exports, "SleepEx");
   Export<WaitAsync>(env, exports, "waitAsync");

@@ -18,6 +18,7 @@ struct EnvState {
   napi_threadsafe_function tsfn = nullptr;  // delivers completions and async-wait results to this thread
   Napi::FunctionReference overlappedClass;  // WSAOVERLAPPED constructor, for instanceof checks
   Napi::FunctionReference markAsUntransferable;  // node:worker_threads', handed over by lib/binding.ts
+  Napi::FunctionReference jsProbe;          // a no-op: calling it fails once the env is being torn down
   uint32_t lastError = 0;                   // WSAGetLastError() is per thread
 
   // Touched by this JS thread only.
