@@ -1,4 +1,5 @@
 #pragma once
+#include <cerrno>
 #include <cstdint>
 
 namespace wsn::posix {
@@ -7,9 +8,6 @@ namespace wsn::posix {
 uint32_t WsaErrorFromErrno(int error);
 
 // True for the errno values that mean "try again when ready".
-inline bool WouldBlock(int error);
+inline bool WouldBlock(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
 
 }  // namespace wsn::posix
-
-#include <cerrno>
-inline bool wsn::posix::WouldBlock(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
