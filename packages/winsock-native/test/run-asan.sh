@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The ASan pass: builds the addon with AddressSanitizer (scripts/build-asan.sh; lib/binding.ts loads that build
-# when OVERLAPPED_NATIVE_BUILD=asan), then runs the conformance runner and the stress tests against it.
+# when OVERLAPPED_NATIVE_BUILD=asan), then runs the conformance runner, the stress tests and the bad-input tests
+# (whose child processes inherit the ASan environment) against it.
 # Node itself is not instrumented, so the ASan runtime is preloaded; leak checking is off (V8 keeps memory
 # until exit by design) and any error aborts the process, which the runner reports as a failed case.
 set -euo pipefail
@@ -16,5 +17,5 @@ export LD_PRELOAD
 
 status=0
 node test/conformance/run-node.mjs || status=1
-pnpm exec vitest run test/stress.test.ts || status=1
+pnpm exec vitest run test/stress.test.ts test/bad-input.test.ts || status=1
 exit "$status"
