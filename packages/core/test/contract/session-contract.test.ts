@@ -248,6 +248,7 @@ describe.each(STRATEGIES)('%s strategy', (strategy) => {
       await pair.stop();
     });
 
+    // The child runs the built package (dist/): `pnpm test` builds it first (turbo's test dependsOn build).
     it('leaves nothing that keeps the process alive after stop()', async () => {
       const fixture = fileURLToPath(new URL('../fixtures/stop-with-live-sessions.mjs', import.meta.url));
       const child = spawn(process.execPath, [fixture, strategy], { stdio: ['ignore', 'pipe', 'pipe'] });
