@@ -120,6 +120,21 @@ export const cases = [
     },
   },
   {
+    id: 'routines.routines-win-over-signalled-event',
+    title: 'an alertable wait with routines queued runs them and returns 192 even though an awaited event is signalled',
+    source: 'winsock-semantics.md (completion routines)',
+    async run(ws, h) {
+      const { client } = h.pair();
+      const { calls, routine } = recorder();
+      const ev = h.event();
+      h.expectOk(ws.WSASend(client, [new ws.WSABUF(Buffer.from('r'))], 1, new ws.DWORD(), 0, new ws.WSAOVERLAPPED(), routine('r')), 'WSASend');
+      h.assert.equal(ws.WSASetEvent(ev), true);
+      h.assert.equal(ws.WSAWaitForMultipleEvents(1, [ev], false, h.timeoutMs, true), ws.WSA_WAIT_IO_COMPLETION);
+      h.assert.equal(calls.length, 1);
+      h.assert.equal(ws.WSAWaitForMultipleEvents(1, [ev], false, 0, true), ws.WSA_WAIT_EVENT_0, 'then the signalled event is reported');
+    },
+  },
+  {
     id: 'routines.subclass-identity',
     title: 'the routine receives the very WSAOVERLAPPED object passed in, subclass and own fields included',
     source: 'architecture.md (class Session extends WSAOVERLAPPED)',
