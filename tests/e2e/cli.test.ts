@@ -1,12 +1,12 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startClient } from '../helpers/apps.js';
-import { Program, killAll } from '../helpers/program.js';
+import { Program, cleanUp } from '../helpers/program.js';
 import { fileURLToPath } from 'node:url';
 
 const SERVER = fileURLToPath(new URL('../../apps/game-server/dist/main.js', import.meta.url));
 
 beforeAll(assertBuilt);
-afterEach(killAll);
+afterEach(cleanUp);
 
 describe('command lines', () => {
   it('--help prints the options and exits 0', async () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startClient, startServer, summaryOf } from '../helpers/apps.js';
-import { killAll } from '../helpers/program.js';
+import { cleanUp } from '../helpers/program.js';
 
 beforeAll(assertBuilt);
-afterEach(killAll);
+afterEach(cleanUp);
 
 describe.each(['event', 'callback'] as const)('a client killed mid-run (%s)', (strategy) => {
   it('is reported as disconnected, and the server keeps serving a new client', async () => {

@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startClient, startServer, summaryOf } from '../helpers/apps.js';
 import { freeFixedPort } from '../helpers/free-port.js';
-import { killAll } from '../helpers/program.js';
+import { cleanUp } from '../helpers/program.js';
 
 beforeAll(assertBuilt);
-afterEach(killAll);
+afterEach(cleanUp);
 
 describe.each(['event', 'callback'] as const)('connecting (%s)', (strategy) => {
   it.each([

@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startClient, startServer, summaryOf } from '../helpers/apps.js';
-import { killAll } from '../helpers/program.js';
+import { cleanUp } from '../helpers/program.js';
 
 beforeAll(assertBuilt);
-afterEach(killAll);
+afterEach(cleanUp);
 
 const totalBytes = (lines: string[], pattern: RegExp): number =>
   lines.reduce((sum, line) => sum + Number(line.match(pattern)?.[1] ?? 0), 0);

@@ -1,13 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startServer } from '../helpers/apps.js';
-import { killAll } from '../helpers/program.js';
+import { cleanUp } from '../helpers/program.js';
 import { RawPeer } from '../helpers/raw-peer.js';
 
 beforeAll(assertBuilt);
 const peers: RawPeer[] = [];
-afterEach(async () => {
+afterEach(async (context) => {
   for (const peer of peers.splice(0)) peer.destroy();
-  await killAll();
+  await cleanUp(context);
 });
 
 describe.each(['event', 'callback'] as const)('--max-sessions (%s)', (strategy) => {

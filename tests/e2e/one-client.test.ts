@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startClient, startServer, summaryOf } from '../helpers/apps.js';
-import { killAll } from '../helpers/program.js';
+import { cleanUp } from '../helpers/program.js';
 
 beforeAll(assertBuilt);
-afterEach(killAll);
+afterEach(cleanUp);
 
 describe.each(['event', 'callback'] as const)('one lecture client for 2 s (%s)', (strategy) => {
   it('the server receives every 100-byte send, about one per 10 ms', async () => {

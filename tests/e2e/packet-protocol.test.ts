@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startClient, startServer, summaryOf } from '../helpers/apps.js';
-import { killAll } from '../helpers/program.js';
+import { cleanUp } from '../helpers/program.js';
 import { RawPeer, packet } from '../helpers/raw-peer.js';
 
 const ECHO = 2;
@@ -8,9 +8,9 @@ const CHAT = 3;
 
 beforeAll(assertBuilt);
 const peers: RawPeer[] = [];
-afterEach(async () => {
+afterEach(async (context) => {
   for (const peer of peers.splice(0)) peer.destroy();
-  await killAll();
+  await cleanUp(context);
 });
 
 async function openPeer(port: number): Promise<RawPeer> {

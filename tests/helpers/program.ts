@@ -3,8 +3,10 @@ import { createInterface } from 'node:readline';
 
 const DEFAULT_WAIT_MS = 15_000;
 
-/** Every program a test started and has not seen exit; `killAll` (afterEach) ends them, by pid. */
+/** Every program a test started and has not seen exit; `cleanUp` (afterEach) ends them, by pid. */
 const running = new Set<Program>();
+/** Every program the current test started, so a failed test can show what each one printed. */
+const startedThisTest: Program[] = [];
 
 /**
  * A program a test started: its stdout and stderr as lines, a way to wait for a line, and its exit.
@@ -20,10 +22,11 @@ export class Program {
   constructor(
     readonly name: string,
     script: string,
-    args: string[],
+    private readonly args: string[],
   ) {
     this.child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(this);
+    startedThisTest.push(this);
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         this.lines.push(line);
@@ -108,14 +111,24 @@ export class Program {
     if (!this.hasExited) process.kill(this.pid, signal);
   }
 
+  describe(what: string): string {
+    return `${this.name} ${this.args.join(' ')} (pid ${this.pid}) ${what}; its last lines:\n${this.lines.slice(-25).join('\n')}`;
+  }
+
   private failure(what: string): Error {
-    const tail = this.lines.slice(-25).join('\n');
-    return new Error(`${this.name} (pid ${this.pid}) ${what}; its last lines:\n${tail}`);
+    return new Error(this.describe(what));
   }
 }
 
-/** Kills (SIGKILL, by pid) every program still running and waits for each to be gone. */
-export async function killAll(): Promise<void> {
+/**
+ * For afterEach: kills (SIGKILL, by pid) every program still running and waits for each to be gone; after a
+ * failed test, first prints the last lines of every program it started.
+ */
+export async function cleanUp(context: { task: { result?: { state?: string } } }): Promise<void> {
+  const started = startedThisTest.splice(0);
+  if (context.task.result?.state === 'fail') {
+    for (const program of started) console.error(program.describe('printed'));
+  }
   const left = [...running];
   for (const program of left) program.kill('SIGKILL');
   await Promise.all(left.map((program) => program.exited));
