@@ -29,7 +29,9 @@ describe.each(['event', 'callback'] as const)('200 clients against an echo serve
 describe('--expect-echo against a server that does not echo', () => {
   it('reports every message as lost and exits 1', async () => {
     const server = await startServer([]);
-    const client = startClient(server.port, ['--clients', '2', '--count', '5', '--expect-echo', '--echo-timeout', '0.5']);
+    const client = startClient(server.port, [
+      '--clients', '2', '--count', '5', '--expect-echo', '--echo-timeout', '0.5',
+    ]);
     await client.expectExit(1);
     expect(summaryOf(client)).toMatchObject({ sent: 10, echoed: 0, lost: 10 });
     expect(client.lines.join('\n')).toMatch(/messages still unanswered after --echo-timeout 0.5 s/);

@@ -40,7 +40,8 @@ describe('game-server --lecture callback', () => {
     // Receives that complete at once print "Data Recv Len" and, in a later alertable wait, their routine
     // prints again; the routine lines alone account for every byte up to the last pending receive.
     expect(server.program.count(/^Data Recv Len Callback = 100$/)).toBeGreaterThan(0);
-    expect(totalBytes(server.program.lines, /^Data Recv Len Callback = (\d+)$/)).toBeLessThanOrEqual(100 * summaryOf(client).sent!);
+    const routineBytes = totalBytes(server.program.lines, /^Data Recv Len Callback = (\d+)$/);
+    expect(routineBytes).toBeLessThanOrEqual(100 * summaryOf(client).sent!);
 
     const from = server.program.lines.length;
     const next = startClient(server.port, ['--strategy', 'callback', '--count', '5']);

@@ -41,12 +41,12 @@ describe.each(['event', 'callback'] as const)('--protocol packet (%s)', (strateg
     const tooShort = await openPeer(server.port);
     tooShort.write(packet(ECHO, Buffer.alloc(0), 2));
     await tooShort.closed;
-    await server.program.waitForLine(/^Protocol Error, Client Dropped \(.*\): local: protocol error: .*smaller than its 4-byte header/);
+    await server.program.waitForLine(/^Protocol Error, Client Dropped \(.*\): local: protocol error: .*smaller than its 4-byte/);
 
     const unknownId = await openPeer(server.port);
     unknownId.write(packet(99, Buffer.from('?')));
     await unknownId.closed;
-    await server.program.waitForLine(/^Protocol Error, Client Dropped \(.*\): local: protocol error: unknown packet id 99/);
+    await server.program.waitForLine(/^Protocol Error, Client Dropped \(.*\): local: protocol error: unknown packet id 99 /);
 
     await client.expectExit(0);
     const summary = summaryOf(client);

@@ -8,7 +8,9 @@ const CLIENT = fileURLToPath(new URL('../../apps/dummy-client/dist/main.js', imp
 /** The tests run the built programs, as a user would; say how to build them if they are missing. */
 export function assertBuilt(): void {
   for (const script of [SERVER, CLIENT]) {
-    if (!existsSync(script)) throw new Error(`${script} is missing: run \`pnpm build\` (or \`pnpm test\`, which builds first)`);
+    if (!existsSync(script)) {
+      throw new Error(`${script} is missing: run \`pnpm build\` (or \`pnpm test\`, which builds first)`);
+    }
   }
 }
 

@@ -63,7 +63,8 @@ export class Program {
         }
         if (this.hasExited) finish(() => reject(this.failure(`exited before printing ${pattern}`)));
       };
-      const timer = setTimeout(() => finish(() => reject(this.failure(`did not print ${pattern} within ${timeoutMs} ms`))), timeoutMs);
+      const timeout = (): void => finish(() => reject(this.failure(`did not print ${pattern} within ${timeoutMs} ms`)));
+      const timer = setTimeout(timeout, timeoutMs);
       const finish = (settle: () => void): void => {
         clearTimeout(timer);
         this.waiters.delete(check);
@@ -112,7 +113,8 @@ export class Program {
   }
 
   describe(what: string): string {
-    return `${this.name} ${this.args.join(' ')} (pid ${this.pid}) ${what}; its last lines:\n${this.lines.slice(-25).join('\n')}`;
+    const tail = this.lines.slice(-25).join('\n');
+    return `${this.name} ${this.args.join(' ')} (pid ${this.pid}) ${what}; its last lines:\n${tail}`;
   }
 
   private failure(what: string): Error {

@@ -108,9 +108,9 @@ export function parseClientArgs(argv: string[]): ParsedArgs {
   // Like `char sendBuffer[100] = "Hello World"`: the text and its NUL must fit (plus the stamp when used).
   const needed = Buffer.byteLength(message) + 1 + (onService ? STAMP_SIZE : 0);
   if (size < needed) {
+    const stamp = onService ? ` and an ${STAMP_SIZE}-byte send timestamp` : '';
     throw new UsageError(
-      `--size ${size} cannot hold --message '${message}' and its NUL${onService ? ` and an ${STAMP_SIZE}-byte send timestamp` : ''}: ` +
-        `use --size ${needed} or more, or a shorter --message.`,
+      `--size ${size} cannot hold --message '${message}' and its NUL${stamp}: use --size ${needed} or more, or a shorter --message.`,
     );
   }
   if (protocol === 'packet' && HEADER_SIZE + size > DEFAULT_MAX_PACKET_SIZE) {

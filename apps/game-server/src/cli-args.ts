@@ -80,7 +80,8 @@ export function parseServerArgs(argv: string[]): ParsedArgs {
     const conflicting = serviceOnly.filter((name) => values[name] !== undefined).map((name) => `--${name}`);
     if (conflicting.length > 0) {
       const them = conflicting.length > 1 ? 'them' : 'it';
-      throw new UsageError(`--lecture runs the lecture's program, which has no ${conflicting.join(', ')}: drop ${them}. ${FIX}`);
+      const flags = conflicting.join(', ');
+      throw new UsageError(`--lecture runs the lecture's program, which has no ${flags}: drop ${them}. ${FIX}`);
     }
   }
   const protocol = oneOf('--protocol', values.protocol ?? 'raw', PROTOCOLS);
@@ -96,7 +97,8 @@ export function parseServerArgs(argv: string[]): ParsedArgs {
       echo: values.echo ?? false,
       chat: values.chat ?? false,
       quiet: values.quiet ?? false,
-      maxSessions: values['max-sessions'] === undefined ? undefined : integer('--max-sessions', values['max-sessions'], 1, 1_000_000),
+      maxSessions:
+        values['max-sessions'] === undefined ? undefined : integer('--max-sessions', values['max-sessions'], 1, 1_000_000),
     },
   };
 }

@@ -31,7 +31,11 @@ export async function runServer(options: ServerOptions): Promise<void> {
 
   const stopRequested = shutdownSignal();
   const bound = await service.start();
-  const extras = [options.echo && 'echo', options.chat && 'chat', options.maxSessions && `max ${options.maxSessions} sessions`];
+  const extras = [
+    options.echo && 'echo',
+    options.chat && 'chat',
+    options.maxSessions && `max ${options.maxSessions} sessions`,
+  ];
   console.log(
     `Listening on ${bound.host}:${bound.port} (strategy ${options.strategy}, protocol ${options.protocol}` +
       `${extras.filter(Boolean).map((extra) => `, ${extra}`).join('')})`,

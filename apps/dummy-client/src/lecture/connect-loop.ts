@@ -26,7 +26,12 @@ const SERVER_NOT_UP = new Set([WSAECONNREFUSED, WSAETIMEDOUT]);
  * if connected, this retries a refused connection (the server may still be starting) on a new socket until
  * `timeoutMs`, and otherwise throws. Resolves with the connected socket, or null if `stop` aborted.
  */
-export async function lectureConnect(host: string, port: number, timeoutMs: number, stop: AbortSignal): Promise<SOCKET | null> {
+export async function lectureConnect(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  stop: AbortSignal,
+): Promise<SOCKET | null> {
   const serverAddr = new SOCKADDR_IN();
   serverAddr.sin_family = AF_INET;
   if (inet_pton(AF_INET, host, serverAddr.sin_addr) !== 1) throw new TypeError(`not an IPv4 address: ${host}`);

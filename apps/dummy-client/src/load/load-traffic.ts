@@ -87,9 +87,10 @@ export class LoadTraffic {
 
   /** The --quiet line, covering the second since the last one. */
   statsLine(): string {
-    const line =
-      `connected=${this.connected} sent/s=${this.sentThisSecond} echoed/s=${this.echoedThisSecond}` +
-      (this.roundTrips.length > 0 ? ` rtt p50=${percentile(this.roundTrips, 0.5)}ms p99=${percentile(this.roundTrips, 0.99)}ms` : '');
+    const rtt = this.roundTrips.length > 0
+      ? ` rtt p50=${percentile(this.roundTrips, 0.5)}ms p99=${percentile(this.roundTrips, 0.99)}ms`
+      : '';
+    const line = `connected=${this.connected} sent/s=${this.sentThisSecond} echoed/s=${this.echoedThisSecond}${rtt}`;
     this.sentThisSecond = 0;
     this.echoedThisSecond = 0;
     this.roundTrips = [];

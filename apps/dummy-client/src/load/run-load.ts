@@ -56,8 +56,11 @@ export async function runLoad(options: ClientOptions, output: Output, stop: Abor
   await service.stop();
 
   output.line(traffic.summaryLine());
-  if (traffic.lostSessions > 0) output.line(`dummy-client: the server closed ${traffic.lostSessions} session(s) during the run`);
-  else if (!settled) output.line(`dummy-client: messages still unanswered after --echo-timeout ${options.echoTimeoutMs / 1000} s`);
+  if (traffic.lostSessions > 0) {
+    output.line(`dummy-client: the server closed ${traffic.lostSessions} session(s) during the run`);
+  } else if (!settled) {
+    output.line(`dummy-client: messages still unanswered after --echo-timeout ${options.echoTimeoutMs / 1000} s`);
+  }
   return traffic.lostSessions === 0 && settled ? 0 : 1;
 }
 
