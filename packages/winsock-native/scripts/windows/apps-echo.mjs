@@ -32,7 +32,7 @@ function startServer(strategy) {
 function runClient(port, strategy) {
   return new Promise((resolve) => {
     const client = spawn(process.execPath, [join(dir, 'dummy-client.mjs'), '--port', String(port), '--clients', '20',
-      '--duration', '2', '--quiet', '--strategy', strategy], { stdio: ['ignore', 'pipe', 'inherit'] });
+      '--duration', '2', '--quiet', '--expect-echo', '--strategy', strategy], { stdio: ['ignore', 'pipe', 'inherit'] });
     let summary = '';
     createInterface({ input: client.stdout }).on('line', (line) => {
       if (line.startsWith('Summary:')) summary = line;
