@@ -1,4 +1,5 @@
 import { WSAECONNABORTED, WSAECONNRESET, describeError } from '@overlapped/winsock-native';
+import { winsockErrorText } from './winsock-error-text.js';
 
 /** Why a session ended: 'closed by peer', 'connection reset by peer (WSAECONNRESET)', 'local: <why>', ... */
 export type DisconnectReason = string;
@@ -8,8 +9,7 @@ export const RECV_BUFFER_OVERFLOW: DisconnectReason = 'receive buffer overflow';
 
 /** The reason for a failed completion; always names the Winsock error so it can be searched for. */
 export function reasonForError(syscall: string, error: number): DisconnectReason {
-  const { code, message } = describeError(error);
-  if (error === WSAECONNRESET) return `connection reset by peer (${code})`;
-  if (error === WSAECONNABORTED) return `connection aborted (${code})`;
-  return `${syscall} failed: ${message} (${code})`;
+  if (error === WSAECONNRESET) return `connection reset by peer (${describeError(error).code})`;
+  if (error === WSAECONNABORTED) return `connection aborted (${describeError(error).code})`;
+  return `${syscall} failed: ${winsockErrorText(error)}`;
 }

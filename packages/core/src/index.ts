@@ -9,6 +9,7 @@ export { RecvBuffer } from './recv-buffer.js';
 export { SendQueue } from './send-queue.js';
 export { Session } from './session.js';
 export type { DisconnectReason } from './disconnect-reason.js';
+export { winsockErrorText } from './winsock-error-text.js';
 export type { Endpoint } from './endpoint.js';
 export { Listener, type ListenerHandlers } from './listener.js';
 export { Service, type ServiceOptions } from './service.js';
