@@ -1,4 +1,4 @@
-import { winsockText } from './winsock-text.js';
+import { winsockErrorText } from '@overlapped/core';
 
 /** The client could not connect in time; main prints the message and exits with code 1. */
 export class ConnectFailure extends Error {
@@ -6,7 +6,7 @@ export class ConnectFailure extends Error {
 
   constructor(host: string, port: number, timeoutMs: number, winsockErrno: number) {
     super(
-      `could not connect to ${host}:${port} within ${timeoutMs / 1000} s: ${winsockText(winsockErrno)}. ` +
+      `could not connect to ${host}:${port} within ${timeoutMs / 1000} s: ${winsockErrorText(winsockErrno)}. ` +
         'Start the game-server first, or give it longer with --connect-timeout.',
     );
   }

@@ -1,4 +1,4 @@
-import { describeError } from '@overlapped/winsock-native';
+import { winsockErrorText } from '@overlapped/core';
 
 /**
  * The lecture's loops never end on their own: a closed peer makes WSARecv complete with 0 bytes forever.
@@ -6,6 +6,5 @@ import { describeError } from '@overlapped/winsock-native';
  */
 export function disconnectLine(cause: { syscall: string; error: number } | 'closed by peer'): string {
   if (cause === 'closed by peer') return 'Client Disconnected: closed by peer';
-  const { code, message } = describeError(cause.error);
-  return `Client Disconnected: ${cause.syscall} failed: ${message.replace(/\.$/, '')} (${code})`;
+  return `Client Disconnected: ${cause.syscall} failed: ${winsockErrorText(cause.error)}`;
 }
