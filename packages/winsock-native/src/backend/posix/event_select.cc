@@ -31,6 +31,12 @@ static uint32_t CloseError(int fd) {
 
 void RecordCurrentReadiness(Socket& socket) {
   if (socket.selectMask == 0 || socket.closed) return;
+  // FD_CONNECT holds from the moment connect() establishes the connection until it is recorded once, so a
+  // WSAEventSelect that comes after the connection still reports it (never for a socket from accept()).
+  if (socket.connectDue && socket.connect == ConnectState::Connected && (socket.selectMask & FD_CONNECT)) {
+    socket.connectDue = false;
+    RecordNetworkEvent(socket, FD_CONNECT_BIT, kNoError);
+  }
   pollfd entry{socket.fd, POLLIN | POLLOUT | POLLRDHUP, 0};
   if (poll(&entry, 1, 0) <= 0) return;
   if (socket.listening) {

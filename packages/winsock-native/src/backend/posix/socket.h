@@ -44,6 +44,7 @@ struct Socket {
   uint32_t recordedEvents = 0;
   int32_t eventErrors[FD_MAX_EVENTS] = {};
   bool writeArmed = false;   // FD_WRITE is due (after connect/accept, or after a send hit WSAEWOULDBLOCK)
+  bool connectDue = false;   // FD_CONNECT is due: connect() established the connection, not yet recorded
   bool closeRecorded = false;
 };
 

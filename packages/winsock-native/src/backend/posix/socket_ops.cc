@@ -40,7 +40,7 @@ void ResolveConnect(Socket& socket) {
   if (error == 0 && (entry.revents & POLLHUP) == 0) {
     socket.connect = ConnectState::Connected;
     socket.writeArmed = true;
-    RecordNetworkEvent(socket, FD_CONNECT_BIT, kNoError);
+    socket.connectDue = true;
     RecordCurrentReadiness(socket);
   } else {
     socket.connect = ConnectState::Failed;
@@ -149,7 +149,7 @@ uint32_t Connect(uint32_t s, const SockAddrIn& name) {
   if (connect(socket->fd, reinterpret_cast<sockaddr*>(&native), sizeof(native)) == 0) {
     socket->connect = ConnectState::Connected;
     socket->writeArmed = true;
-    RecordNetworkEvent(*socket, FD_CONNECT_BIT, kNoError);
+    socket->connectDue = true;
     RecordCurrentReadiness(*socket);
     return kNoError;
   }

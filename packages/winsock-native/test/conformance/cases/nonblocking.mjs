@@ -127,4 +127,48 @@ export const cases = [
       h.assert.equal(ne.lNetworkEvents & ws.FD_READ, ws.FD_READ, `lNetworkEvents ${ne.lNetworkEvents}`);
     },
   },
+  {
+    id: 'nonblocking.connect-event-after-connected',
+    title: 'WSAEventSelect(FD_CONNECT) after connect() already established the connection records FD_CONNECT (error 0), once',
+    source: 'wine sock.c test_connect_events ("Connect and then select": FD_CONNECT + FD_WRITE; a re-select after they were reported: none); MS doc: WSAAsyncSelect (FD_CONNECT "when WSAAsyncSelect called, if there is currently a connection established")',
+    async run(ws, h) {
+      const { client } = h.pair();
+      h.send(client, 'data');
+      const ev = h.event();
+      const all = ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ | ws.FD_WRITE;
+      h.expectOk(ws.WSAEventSelect(client, ev, all), 'WSAEventSelect after the connection');
+      const ne = await networkEvents(ws, h, client, ev, 'FD_CONNECT at select time');
+      h.assert.equal(ne.lNetworkEvents, ws.FD_CONNECT | ws.FD_WRITE, `lNetworkEvents ${ne.lNetworkEvents}`);
+      h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], 0, 'FD_CONNECT error code');
+      // Reported once: selecting again does not record it a second time.
+      h.expectOk(ws.WSAEventSelect(client, ev, 0), 'WSAEventSelect(0)');
+      h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_CONNECT), 'WSAEventSelect(FD_CONNECT) again');
+      h.assert.equal(ws.WSAWaitForMultipleEvents(1, [ev], false, 200, false), ws.WSA_WAIT_TIMEOUT, 'no second FD_CONNECT');
+      const again = new ws.WSANETWORKEVENTS();
+      h.expectOk(ws.WSAEnumNetworkEvents(client, ev, again), 'WSAEnumNetworkEvents');
+      h.assert.equal(again.lNetworkEvents, 0, `lNetworkEvents after the re-select ${again.lNetworkEvents}`);
+    },
+  },
+  {
+    id: 'nonblocking.connect-event-reselect',
+    title: 'a connection completed while FD_CONNECT was not selected: a later WSAEventSelect including FD_CONNECT records it',
+    source: 'wine sock.c test_connect_events ("select on a subset not containing FD_CONNECT first": check_events_todo(FD_CONNECT), i.e. Windows reports it, Wine does not)',
+    async run(ws, h) {
+      const { socket: listener, port } = h.listener();
+      const client = h.socket();
+      const ev = h.event();
+      h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_READ | ws.FD_WRITE), 'WSAEventSelect without FD_CONNECT');
+      const ret = ws.connect(client, h.loopback(port), 16);
+      if (ret !== 0) h.expectError(ret, ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'non-blocking connect');
+      const server = ws.accept(listener, null, null);
+      h.assert.notEqual(server, ws.INVALID_SOCKET, `accept: ${h.errName(ws.WSAGetLastError())}`);
+      h.adopt(server);
+      const first = await networkEvents(ws, h, client, ev, 'FD_WRITE');
+      h.assert.equal(first.lNetworkEvents, ws.FD_WRITE, `lNetworkEvents before FD_CONNECT is selected ${first.lNetworkEvents}`);
+      h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ | ws.FD_WRITE), 'WSAEventSelect with FD_CONNECT');
+      const ne = await networkEvents(ws, h, client, ev, 'FD_CONNECT at re-select');
+      h.assert.equal(ne.lNetworkEvents & ws.FD_CONNECT, ws.FD_CONNECT, `lNetworkEvents ${ne.lNetworkEvents}`);
+      h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], 0, 'FD_CONNECT error code');
+    },
+  },
 ];
