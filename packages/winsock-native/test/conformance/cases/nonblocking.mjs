@@ -171,4 +171,34 @@ export const cases = [
       h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], 0, 'FD_CONNECT error code');
     },
   },
+  {
+    id: 'nonblocking.accepted-no-connect-event',
+    title: 'a socket from accept() never records FD_CONNECT: neither by the inherited association nor by its own WSAEventSelect',
+    source: 'wine sock.c test_accept_events ("The socket returned from accept() inherits the same parameters": FD_WRITE only), test_write_events (select FD_CONNECT|FD_WRITE|... on the accepted end of tcp_socketpair: FD_WRITE only), test_read_events (no FD_WRITE selected: no event)',
+    async run(ws, h) {
+      const { socket: listener, port } = h.listener();
+      const ev = h.event();
+      const withConnect = ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ | ws.FD_WRITE;
+      h.expectOk(ws.WSAEventSelect(listener, ev, withConnect), 'WSAEventSelect(listener)');
+      const client = h.socket();
+      h.expectOk(ws.connect(client, h.loopback(port), 16), 'connect');
+      const accept = await networkEvents(ws, h, listener, ev, 'FD_ACCEPT');
+      h.assert.equal(accept.lNetworkEvents, ws.FD_ACCEPT, `listener lNetworkEvents ${accept.lNetworkEvents}`);
+      const server = ws.accept(listener, null, null);
+      h.assert.notEqual(server, ws.INVALID_SOCKET, `accept: ${h.errName(ws.WSAGetLastError())}`);
+      h.adopt(server);
+      const inherited = await networkEvents(ws, h, server, ev, 'FD_WRITE on the accepted socket');
+      h.assert.equal(inherited.lNetworkEvents, ws.FD_WRITE, `inherited association: lNetworkEvents ${inherited.lNetworkEvents}`);
+
+      const pair = h.pair();
+      const ev2 = h.event();
+      h.expectOk(ws.WSAEventSelect(pair.server, ev2, withConnect), 'WSAEventSelect(accepted socket)');
+      const own = await networkEvents(ws, h, pair.server, ev2, 'FD_WRITE on the accepted socket (own select)');
+      h.assert.equal(own.lNetworkEvents, ws.FD_WRITE, `own association: lNetworkEvents ${own.lNetworkEvents}`);
+      h.expectOk(ws.WSAEventSelect(pair.server, ev2, 0), 'WSAEventSelect(0)');
+      const ev3 = h.event();
+      h.expectOk(ws.WSAEventSelect(pair.server, ev3, ws.FD_CONNECT | ws.FD_READ | ws.FD_CLOSE), 'WSAEventSelect(FD_CONNECT|FD_READ|FD_CLOSE)');
+      h.assert.equal(ws.WSAWaitForMultipleEvents(1, [ev3], false, 200, false), ws.WSA_WAIT_TIMEOUT, 'no FD_CONNECT for an accepted socket');
+    },
+  },
 ];
