@@ -1,8 +1,8 @@
+import {
+  PROTOCOL_NAMES, STRATEGY_NAMES, UsageError, parseChoiceFlag, parseFlags, parseIntegerFlag, parseIpv4Flag,
+  parseSecondsFlag, type ParsedCommandLine, type ProtocolName, type StrategyName,
+} from '@overlapped/cli';
 import { DEFAULT_MAX_PACKET_SIZE, HEADER_SIZE } from '@overlapped/protocol';
-import { parseArgs } from 'node:util';
-
-export type StrategyName = 'event' | 'callback';
-export type ProtocolName = 'raw' | 'packet';
 
 /** When sending stops: after a time, after a number of messages per client, or never (until Ctrl-C). */
 export type SendLimit = { kind: 'duration'; ms: number } | { kind: 'count'; messages: number } | { kind: 'forever' };
@@ -23,13 +23,6 @@ export interface ClientOptions {
   expectEcho: boolean;
   connectTimeoutMs: number;
   echoTimeoutMs: number;
-}
-
-export type ParsedArgs = { help: true } | { help: false; options: ClientOptions };
-
-/** A command line the program cannot run; main prints the message and exits with code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 /** Bytes appended to each message on the ClientService path so an echo carries its own send time. */
@@ -65,109 +58,74 @@ On the ClientService path each message ends with an 8-byte send timestamp, so ec
 It ends with "Summary: sent=N echoed=N [lost=N] bytes=N"; the exit code is 0 when every send was flushed
 (and, with --expect-echo, every echo came back), 1 when it could not connect or messages were lost.`;
 
-const STRATEGIES: readonly StrategyName[] = ['event', 'callback'];
-const PROTOCOLS: readonly ProtocolName[] = ['raw', 'packet'];
-const FIX = 'Run dummy-client --help for the options.';
-
-export function parseClientArgs(argv: string[]): ParsedArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '7777' },
-        clients: { type: 'string' },
-        interval: { type: 'string', default: '10' },
-        size: { type: 'string', default: '100' },
-        message: { type: 'string', default: 'Hello World' },
-        duration: { type: 'string' },
-        count: { type: 'string' },
-        strategy: { type: 'string', default: 'event' },
-        protocol: { type: 'string', default: 'raw' },
-        quiet: { type: 'boolean', default: false },
-        'expect-echo': { type: 'boolean', default: false },
-        'connect-timeout': { type: 'string', default: '10' },
-        'echo-timeout': { type: 'string', default: '5' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    // parseArgs names the offending flag ("Unknown option '--x'", "Option '--port <value>' argument missing").
-    throw new UsageError(`${(error as Error).message}. ${FIX}`);
-  }
+export function parseClientArgs(argv: string[]): ParsedCommandLine<ClientOptions> {
+  const values = parseFlags(argv, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '7777' },
+    clients: { type: 'string' },
+    interval: { type: 'string', default: '10' },
+    size: { type: 'string', default: '100' },
+    message: { type: 'string', default: 'Hello World' },
+    duration: { type: 'string' },
+    count: { type: 'string' },
+    strategy: { type: 'string', default: 'event' },
+    protocol: { type: 'string', default: 'raw' },
+    quiet: { type: 'boolean', default: false },
+    'expect-echo': { type: 'boolean', default: false },
+    'connect-timeout': { type: 'string', default: '10' },
+    'echo-timeout': { type: 'string', default: '5' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return { help: true };
 
-  const protocol = oneOf('--protocol', values.protocol, PROTOCOLS);
-  const clients = values.clients === undefined ? null : integer('--clients', values.clients, 1, 100_000);
+  const protocol = parseChoiceFlag('--protocol', values.protocol, PROTOCOL_NAMES);
+  const clients = values.clients === undefined ? null : parseIntegerFlag('--clients', values.clients, 1, 100_000);
   const onService = clients !== null || values.quiet || protocol === 'packet' || values['expect-echo'];
   const message = values.message;
-  const size = integer('--size', values.size, 1, 60_000);
+  const size = parseIntegerFlag('--size', values.size, 1, 60_000);
   // Like `char sendBuffer[100] = "Hello World"`: the text and its NUL must fit (plus the stamp when used).
   const needed = Buffer.byteLength(message) + 1 + (onService ? STAMP_SIZE : 0);
   if (size < needed) {
     const stamp = onService ? ` and an ${STAMP_SIZE}-byte send timestamp` : '';
     throw new UsageError(
       `--size ${size} cannot hold --message '${message}' and its NUL${stamp}: use --size ${needed} or more, or a shorter --message.`,
+      { pointToHelp: false },
     );
   }
   if (protocol === 'packet' && HEADER_SIZE + size > DEFAULT_MAX_PACKET_SIZE) {
     throw new UsageError(
       `--size ${size} makes a ${HEADER_SIZE + size}-byte packet, over the ${DEFAULT_MAX_PACKET_SIZE}-byte maximum: ` +
         `use --size ${DEFAULT_MAX_PACKET_SIZE - HEADER_SIZE} or less with --protocol packet.`,
+      { pointToHelp: false },
     );
   }
   return {
     help: false,
     options: {
-      host: ipv4('--host', values.host),
-      port: integer('--port', values.port, 1, 65535),
+      host: parseIpv4Flag('--host', values.host),
+      port: parseIntegerFlag('--port', values.port, 1, 65535),
       clients,
-      intervalMs: integer('--interval', values.interval, 0, 3_600_000),
+      intervalMs: parseIntegerFlag('--interval', values.interval, 0, 3_600_000),
       size,
       message,
       limit: sendLimit(values.duration, values.count),
-      strategy: oneOf('--strategy', values.strategy, STRATEGIES),
+      strategy: parseChoiceFlag('--strategy', values.strategy, STRATEGY_NAMES),
       protocol,
       quiet: values.quiet,
       expectEcho: values['expect-echo'],
-      connectTimeoutMs: seconds('--connect-timeout', values['connect-timeout']),
-      echoTimeoutMs: seconds('--echo-timeout', values['echo-timeout']),
+      connectTimeoutMs: parseSecondsFlag('--connect-timeout', values['connect-timeout']),
+      echoTimeoutMs: parseSecondsFlag('--echo-timeout', values['echo-timeout']),
     },
   };
 }
 
 function sendLimit(duration: string | undefined, count: string | undefined): SendLimit {
   if (duration !== undefined && count !== undefined) {
-    throw new UsageError(`--duration and --count both say when to stop: give one of them. ${FIX}`);
+    throw new UsageError('--duration and --count both say when to stop: give one of them.');
   }
-  if (duration !== undefined) return { kind: 'duration', ms: seconds('--duration', duration) };
-  if (count !== undefined) return { kind: 'count', messages: integer('--count', count, 1, Number.MAX_SAFE_INTEGER) };
+  if (duration !== undefined) return { kind: 'duration', ms: parseSecondsFlag('--duration', duration) };
+  if (count !== undefined) {
+    return { kind: 'count', messages: parseIntegerFlag('--count', count, 1, Number.MAX_SAFE_INTEGER) };
+  }
   return { kind: 'forever' };
-}
-
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'. ${FIX}`);
-}
-
-function integer(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (/^\d+$/.test(text) && value >= min && value <= max) return value;
-  throw new UsageError(`${flag} must be an integer in ${min}..${max}, got '${text}'. ${FIX}`);
-}
-
-/** Positive seconds (fractions allowed), returned in milliseconds. */
-function seconds(flag: string, text: string): number {
-  const value = Number(text);
-  if (/^\d+(\.\d+)?$/.test(text) && value > 0 && value <= 31_536_000) return Math.round(value * 1000);
-  throw new UsageError(`${flag} must be a positive number of seconds, got '${text}'. ${FIX}`);
-}
-
-function ipv4(flag: string, text: string): string {
-  const parts = text.split('.');
-  if (parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255)) return text;
-  throw new UsageError(`${flag} must be a dotted IPv4 address such as 127.0.0.1, got '${text}'. ${FIX}`);
 }

@@ -1,6 +1,6 @@
 import { winsockErrorText } from '@overlapped/core';
 
-/** The client could not connect in time; main prints the message and exits with code 1. */
+/** The client could not connect in time; runMain prints the message and exits with code 1. */
 export class ConnectFailure extends Error {
   override readonly name = 'ConnectFailure';
 

@@ -1,10 +1,10 @@
+import { onStopSignal, untilStopSignal } from '@overlapped/cli';
 import { ServerService, createStrategy, type Session } from '@overlapped/core';
 import type { ServerOptions } from './cli-args.js';
 import { GamePacketSession } from './game-packet-session.js';
 import { RawSession } from './raw-session.js';
 import type { ServerObserver } from './server-observer.js';
 import { ServerStats } from './server-stats.js';
-import { shutdownSignal } from './shutdown-signal.js';
 import { VerboseLog } from './verbose-log.js';
 
 /** The GameServer on @overlapped/core: any number of clients until SIGINT/SIGTERM, then an orderly stop. */
@@ -29,7 +29,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
   // A failed accept or a hook that threw: worth a line, never worth stopping the other sessions for.
   service.on('error', (error: Error) => console.error(`game-server: ${error.message}`));
 
-  const stopRequested = shutdownSignal();
+  const stop = onStopSignal();
   const bound = await service.start();
   const extras = [
     options.echo && 'echo',
@@ -42,7 +42,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
   );
   stats?.start();
 
-  const signal = await stopRequested;
+  const signal = await untilStopSignal(stop);
   console.log(`${signal}: closing ${service.sessionCount} session(s)`);
   stats?.stop();
   await service.stop();

@@ -1,5 +1,5 @@
+import type { StrategyName } from '@overlapped/cli';
 import type { Endpoint } from '@overlapped/core';
-import type { StrategyName } from './cli-args.js';
 import { describeRemote, disconnectLine, type ServerObserver } from './server-observer.js';
 
 /** Prints the lecture's lines: one per connection, per message and per disconnect. */
