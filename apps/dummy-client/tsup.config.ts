@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { programConfig } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/main.ts'],
-  format: ['esm'],
-  dts: false,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // Runnable as ./dist/main.js as well as `node dist/main.js`.
-  banner: { js: '#!/usr/bin/env node' },
-});
+export default programConfig('src/main.ts');
