@@ -1,7 +1,8 @@
 import {
-  PROTOCOL_NAMES, STRATEGY_NAMES, UsageError, parseChoiceFlag, parseFlags, parseIntegerFlag, parseIpv4Flag,
-  parseSecondsFlag, type ParsedCommandLine, type ProtocolName, type StrategyName,
+  PROTOCOL_NAMES, UsageError, parseChoiceFlag, parseFlags, parseIntegerFlag, parseIpv4Flag,
+  parseSecondsFlag, type ParsedCommandLine, type ProtocolName,
 } from '@overlapped/cli';
+import { STRATEGY_NAMES, type StrategyName } from '@overlapped/core';
 import { DEFAULT_MAX_PACKET_SIZE, HEADER_SIZE } from '@overlapped/protocol';
 
 /** When sending stops: after a time, after a number of messages per client, or never (until Ctrl-C). */

@@ -1,7 +1,8 @@
 import {
-  PROTOCOL_NAMES, STRATEGY_NAMES, UsageError, parseChoiceFlag, parseFlags, parseIntegerFlag, parseIpv4Flag,
-  type ParsedCommandLine, type ProtocolName, type StrategyName,
+  PROTOCOL_NAMES, UsageError, parseChoiceFlag, parseFlags, parseIntegerFlag, parseIpv4Flag,
+  type ParsedCommandLine, type ProtocolName,
 } from '@overlapped/cli';
+import { STRATEGY_NAMES, type StrategyName } from '@overlapped/core';
 
 export interface ServerOptions {
   host: string;

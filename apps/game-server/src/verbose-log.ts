@@ -1,4 +1,4 @@
-import type { StrategyName } from '@overlapped/cli';
+import type { StrategyName } from '@overlapped/core';
 import type { Endpoint } from '@overlapped/core';
 import { describeRemote, disconnectLine, type ServerObserver } from './server-observer.js';
 

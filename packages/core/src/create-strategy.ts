@@ -2,7 +2,9 @@ import { CallbackStrategy } from './callback-strategy.js';
 import type { CompletionStrategy } from './completion-strategy.js';
 import { EventStrategy } from './event-strategy.js';
 
-export type StrategyName = 'event' | 'callback';
+/** Every strategy createStrategy can build; command lines validate --strategy against this list. */
+export const STRATEGY_NAMES = ['event', 'callback'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export function createStrategy(name: StrategyName): CompletionStrategy {
   switch (name) {

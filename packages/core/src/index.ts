@@ -4,7 +4,7 @@ export { OverlappedStrategy } from './overlapped-strategy.js';
 export type { StartOverlapped } from './start-overlapped.js';
 export { EventStrategy } from './event-strategy.js';
 export { CallbackStrategy } from './callback-strategy.js';
-export { createStrategy, type StrategyName } from './create-strategy.js';
+export { createStrategy, STRATEGY_NAMES, type StrategyName } from './create-strategy.js';
 export { RecvBuffer } from './recv-buffer.js';
 export { SendQueue } from './send-queue.js';
 export { Session } from './session.js';
