@@ -43,9 +43,15 @@ struct Socket {
   uint32_t selectMask = 0;
   uint32_t recordedEvents = 0;
   int32_t eventErrors[FD_MAX_EVENTS] = {};
+  // Each event is recorded once, then stays disabled until its re-enabling call, across WSAEventSelect calls
+  // (Windows keeps this state per socket, not per association).
   bool writeArmed = false;   // FD_WRITE is due (after connect/accept, or after a send hit WSAEWOULDBLOCK)
   bool connectDue = false;   // FD_CONNECT is due: connect() established the connection, not yet recorded
   bool closeRecorded = false;
+  bool readReported = false;    // FD_READ recorded; a receive re-enables it, so does newly arrived data
+  bool acceptReported = false;  // FD_ACCEPT recorded; accept() re-enables it, so does a new connection
+  uint32_t readSeen = 0;        // bytes readable at the last look: more than that means new data arrived
+  uint32_t acceptSeen = 0;      // connections queued at the last look
 };
 
 using SocketPtr = std::shared_ptr<Socket>;
@@ -70,5 +76,6 @@ void ResolveConnect(Socket& socket);
 // WSAEventSelect bookkeeping, with socket.mutex held.
 void RecordNetworkEvent(Socket& socket, int bit, uint32_t error);
 void RecordCurrentReadiness(Socket& socket);  // polls the fd: the kernel is the truth, not a stale edge
+void ReenableRead(Socket& socket);            // after a receive attempt (plain or overlapped)
 
 }  // namespace wsn::posix

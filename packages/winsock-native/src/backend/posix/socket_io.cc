@@ -121,6 +121,7 @@ void DrainReadQueue(Socket& socket) {
   while (!queue.empty()) {
     Operation* op = queue.front();
     if (!TryReceive(socket, op)) return;
+    socket.readReported = false;  // a completed receive re-enables FD_READ (recorded by the caller's look)
     queue.pop_front();
     backend::AnnounceCompletion(op);
   }
@@ -134,11 +135,6 @@ void DrainWriteQueue(Socket& socket) {
     queue.pop_front();
     backend::AnnounceCompletion(op);
   }
-}
-
-// Windows re-enables FD_READ after every recv while data remains.
-static void ReenableRead(Socket& socket) {
-  if (socket.selectMask & FD_READ) RecordCurrentReadiness(socket);
 }
 
 }  // namespace wsn::posix
@@ -215,6 +211,7 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
   if (queue.empty()) {
     bool finished = receive ? TryReceive(*socket, op) : TrySend(*socket, op);
     if (finished) {
+      if (receive) ReenableRead(*socket);
       // An error at the first attempt is the call's error: nothing will ever be signalled for it.
       *error = op->error;
       return op->error == kNoError ? StartResult::Completed : StartResult::Failed;

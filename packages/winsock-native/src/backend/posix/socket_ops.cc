@@ -100,6 +100,7 @@ uint32_t Accept(EnvState* env, uint32_t s, uint32_t* accepted, SockAddrIn* peer)
     if (!WouldBlock(errno)) return WsaErrorFromErrno(errno);
     std::lock_guard<std::mutex> lock(listener->mutex);
     if (!listener->listening) return WSAEINVAL;
+    listener->acceptReported = false;  // accept() re-enables FD_ACCEPT, even when it would block
     if (listener->nonBlocking) return WSAEWOULDBLOCK;
     listener->mutex.unlock();
     WaitForFd(listener->fd, POLLIN);
@@ -113,7 +114,8 @@ uint32_t Accept(EnvState* env, uint32_t s, uint32_t* accepted, SockAddrIn* peer)
   bool nonBlocking;
   {
     std::lock_guard<std::mutex> lock(listener->mutex);
-    RecordCurrentReadiness(*listener);  // FD_ACCEPT is re-enabled while connections remain queued
+    listener->acceptReported = false;
+    RecordCurrentReadiness(*listener);  // FD_ACCEPT is re-enabled: recorded again while connections remain
     event = listener->selectEvent;
     mask = listener->selectMask;
     nonBlocking = listener->nonBlocking;

@@ -2,6 +2,7 @@
 import { cases as startup } from './startup.mjs';
 import { cases as sockets } from './sockets.mjs';
 import { cases as nonblocking } from './nonblocking.mjs';
+import { cases as eventSelect } from './event-select.mjs';
 import { cases as overlapped } from './overlapped.mjs';
 import { cases as events } from './events.mjs';
 import { cases as overlappedResult } from './overlapped-result.mjs';
@@ -12,6 +13,6 @@ import { cases as errors } from './errors.mjs';
 
 /** @type {import('../harness.mjs').ConformanceCase[]} */
 export const allCases = [
-  ...startup, ...sockets, ...nonblocking, ...overlapped, ...events, ...overlappedResult,
+  ...startup, ...sockets, ...nonblocking, ...eventSelect, ...overlapped, ...events, ...overlappedResult,
   ...routines, ...buffers, ...connectionEnds, ...errors,
 ];
