@@ -92,17 +92,26 @@ run_wine "$OUT/lifetime.log" scripts/windows/lifetime.mjs --module build-win/sta
 read -r L_PASS L_FAIL < <(counts "$OUT/lifetime.log")
 
 # 5. The lecture's programs on this backend, if they are built (`pnpm build`): a copy of the apps' bundles next
-# to a node_modules where @overlapped/winsock-native is the Windows stage and core / protocol their dist/.
+# to a node_modules where @overlapped/winsock-native is the Windows stage and the other
+# workspace packages their dist/.
 A_PASS=0; A_FAIL=0
 APPS="$OUT/apps-stage"
-if [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy-client/dist/main.js" \
-      && -f "$ROOT/packages/core/dist/index.js" && -f "$ROOT/packages/protocol/dist/index.js" ]]; then
+# The workspace packages the apps import, besides this one, read from the apps' manifests.
+mapfile -t LIBRARIES < <(node -e '
+  const deps = new Set();
+  for (const app of ["game-server", "dummy-client"])
+    for (const name of Object.keys(require(process.argv[1] + "/apps/" + app + "/package.json").dependencies ?? {}))
+      if (name.startsWith("@overlapped/") && name !== "@overlapped/winsock-native") deps.add(name.slice(12));
+  console.log([...deps].join("\n"));' "$ROOT")
+built=true
+for p in "${LIBRARIES[@]}"; do [[ -f "$ROOT/packages/$p/dist/index.js" ]] || built=false; done
+if $built && [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy-client/dist/main.js" ]]; then
   step "apps: game-server + dummy-client (both strategies) as Windows node processes"
   rm -rf "$APPS"
   mkdir -p "$APPS/node_modules/@overlapped"
   cp -r "$STAGE" "$APPS/node_modules/@overlapped/winsock-native"
   cp "$PKG/package.json" "$APPS/node_modules/@overlapped/winsock-native/"
-  for p in core protocol; do
+  for p in "${LIBRARIES[@]}"; do
     mkdir -p "$APPS/node_modules/@overlapped/$p"
     cp -r "$ROOT/packages/$p/dist" "$ROOT/packages/$p/package.json" "$APPS/node_modules/@overlapped/$p/"
   done
