@@ -22,10 +22,27 @@ export interface Harness {
   closeEvent(e: number): boolean;
   portOf(s: number): number;
   listener(opts?: { backlog?: number; beforeListen?: (s: number) => void }): { socket: number; port: number };
-  pair(opts?: { beforeListen?: (s: number) => void; beforeConnect?: (s: number) => void }): { client: number; server: number; port: number };
+  pair(opts?: { bufferSize?: number; beforeListen?: (s: number) => void; beforeConnect?: (s: number) => void }): { client: number; server: number; port: number };
+  accept(listener: number, what?: string, addr?: InstanceType<WinsockApi['SOCKADDR_IN']> | null, addrlen?: InstanceType<WinsockApi['INT']> | null): number;
+  abortiveClose(s: number): void;
   expectError(ret: unknown, failValue: unknown, code: number, what?: string): void;
   expectOk(ret: unknown, what?: string): void;
   expectPending(ret: number, what?: string): void;
+  pendingRecv(
+    s: number,
+    buffers: Buffer | Buffer[],
+    what?: string,
+    opts?: {
+      event?: number;
+      ov?: InstanceType<WinsockApi['WSAOVERLAPPED']>;
+      bytes?: InstanceType<WinsockApi['DWORD']>;
+      flags?: InstanceType<WinsockApi['DWORD']>;
+      routine?: Parameters<WinsockApi['WSARecv']>[6];
+    },
+  ): InstanceType<WinsockApi['WSAOVERLAPPED']>;
+  eventSelect(s: number, mask: number, what?: string): number;
+  enumNetworkEvents(s: number, ev: number, what?: string): InstanceType<WinsockApi['WSANETWORKEVENTS']>;
+  waitNetworkEvents(s: number, ev: number, what?: string, ms?: number): Promise<InstanceType<WinsockApi['WSANETWORKEVENTS']>>;
   isSignalled(e: number): boolean;
   waitEvent(e: number, what?: string, ms?: number): Promise<void>;
   alertUntil(done: () => boolean, what?: string, ms?: number): Promise<void>;

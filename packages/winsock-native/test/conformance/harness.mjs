@@ -106,12 +106,24 @@ export function createHarness(ws, options = {}) {
 
     /**
      * A connected pair of overlapped sockets over loopback. The connect is blocking but cannot wait on
-     * anything: the listener's backlog completes it before accept runs.
-     * @param {{ beforeListen?: (s: number) => void, beforeConnect?: (s: number) => void }} [opts]
+     * anything: the listener's backlog completes it before accept runs. `bufferSize` sets SO_SNDBUF and
+     * SO_RCVBUF on the listener (before listen) and on the client (before connect), before the hooks run.
+     * @param {{ bufferSize?: number, beforeListen?: (s: number) => void, beforeConnect?: (s: number) => void }} [opts]
      */
     pair(opts = {}) {
-      const { socket: listener, port } = h.listener(opts);
+      const sized = (/** @type {number} */ s) => {
+        if (opts.bufferSize === undefined) return;
+        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_SNDBUF, new ws.DWORD(opts.bufferSize), 4), 'SO_SNDBUF');
+        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_RCVBUF, new ws.DWORD(opts.bufferSize), 4), 'SO_RCVBUF');
+      };
+      const { socket: listener, port } = h.listener({
+        beforeListen: (s) => {
+          sized(s);
+          opts.beforeListen?.(s);
+        },
+      });
       const client = h.socket();
+      sized(client);
       opts.beforeConnect?.(client);
       assert.equal(ws.connect(client, h.loopback(port), 16), 0, `connect failed: ${errName(ws.WSAGetLastError())}`);
       const server = ws.accept(listener, null, null);
@@ -119,6 +131,26 @@ export function createHarness(ws, options = {}) {
       h.adopt(server);
       h.close(listener);
       return { client, server, port };
+    },
+
+    /**
+     * accept() on a listener whose connection is known to be queued; the socket goes to cleanup.
+     * @param {InstanceType<WinsockApi['SOCKADDR_IN']> | null} [addr]
+     * @param {InstanceType<WinsockApi['INT']> | null} [addrlen]
+     */
+    accept(/** @type {number} */ listener, what = 'accept', addr = null, addrlen = null) {
+      const s = ws.accept(listener, addr, addrlen);
+      assert.notEqual(s, ws.INVALID_SOCKET, `${what}: ${errName(ws.WSAGetLastError())}`);
+      return h.adopt(s);
+    },
+
+    /** SO_LINGER {1, 0} then closesocket: the connection is reset instead of closed with a FIN. */
+    abortiveClose(/** @type {number} */ s) {
+      const hard = new ws.LINGER();
+      hard.l_onoff = 1;
+      hard.l_linger = 0;
+      h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_LINGER, hard, 4), 'SO_LINGER {1,0}');
+      h.expectOk(h.close(s), 'closesocket (abortive)');
     },
 
     /** Asserts a Winsock failure: the return value and the thread's last error. */
@@ -136,6 +168,42 @@ export function createHarness(ws, options = {}) {
     /** Asserts an overlapped start went pending: SOCKET_ERROR + WSA_IO_PENDING. */
     expectPending(/** @type {number} */ ret, what = 'overlapped call') {
       h.expectError(ret, ws.SOCKET_ERROR, ws.WSA_IO_PENDING, what);
+    },
+
+    /**
+     * Starts an overlapped WSARecv that must pend (997), one WSABUF per Buffer. Unless a routine is given,
+     * its hEvent is `opts.event` or a new harness event. Returns the WSAOVERLAPPED (`opts.ov`, or a new one).
+     * @param {Buffer | Buffer[]} buffers
+     * @param {{ event?: number, ov?: InstanceType<WinsockApi['WSAOVERLAPPED']>, bytes?: InstanceType<WinsockApi['DWORD']>,
+     *   flags?: InstanceType<WinsockApi['DWORD']>, routine?: Parameters<WinsockApi['WSARecv']>[6] }} [opts]
+     */
+    pendingRecv(/** @type {number} */ s, buffers, what = 'WSARecv', opts = {}) {
+      const ov = opts.ov ?? new ws.WSAOVERLAPPED();
+      if (opts.event !== undefined || !opts.routine) ov.hEvent = opts.event ?? h.event();
+      const bufs = (Array.isArray(buffers) ? buffers : [buffers]).map((b) => new ws.WSABUF(b));
+      const r = ws.WSARecv(s, bufs, bufs.length, opts.bytes ?? new ws.DWORD(), opts.flags ?? new ws.DWORD(), ov, opts.routine ?? null);
+      h.expectPending(r, what);
+      return ov;
+    },
+
+    /** A new event selected for `mask` network events on `s` with WSAEventSelect. */
+    eventSelect(/** @type {number} */ s, /** @type {number} */ mask, what = 'WSAEventSelect') {
+      const ev = h.event();
+      h.expectOk(ws.WSAEventSelect(s, ev, mask), what);
+      return ev;
+    },
+
+    /** WSAEnumNetworkEvents now (it resets the event); returns the WSANETWORKEVENTS. */
+    enumNetworkEvents(/** @type {number} */ s, /** @type {number} */ ev, what = 'WSAEnumNetworkEvents') {
+      const ne = new ws.WSANETWORKEVENTS();
+      h.expectOk(ws.WSAEnumNetworkEvents(s, ev, ne), what);
+      return ne;
+    },
+
+    /** Waits for the event selected on `s`, then reads and clears its network events. */
+    async waitNetworkEvents(/** @type {number} */ s, /** @type {number} */ ev, what = 'network event', ms = timeoutMs) {
+      await h.waitEvent(ev, what, ms);
+      return h.enumNetworkEvents(s, ev);
     },
 
     /** Is the event signalled right now? (a timeout-0 poll, which never runs completion routines) */

@@ -29,9 +29,7 @@ export const cases = [
       const { client, server } = h.pair();
       const a = Buffer.alloc(4);
       const b = Buffer.alloc(5);
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = h.event();
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(a), new ws.WSABUF(b)], 2, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv into 4 + 5');
+      const ov = h.pendingRecv(server, [a, b], 'WSARecv into 4 + 5');
       h.send(client, 'deadbeefs');
       await h.waitEvent(ov.hEvent, 'the scattered receive');
       const bytes = new ws.DWORD();
@@ -86,9 +84,7 @@ export const cases = [
     source: 'MS doc: WSARecv (stream sockets)',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = h.event();
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(4096))], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      const ov = h.pendingRecv(server, Buffer.alloc(4096));
       h.send(client, 'abc');
       await h.waitEvent(ov.hEvent, 'a partly filled receive');
       h.assert.equal(ov.InternalHigh, 3);
@@ -106,10 +102,7 @@ export const cases = [
       const order = [];
       const ovs = bufs.map(() => new ws.WSAOVERLAPPED());
       bufs.forEach((buf, i) => {
-        const r = ws.WSARecv(server, [new ws.WSABUF(buf)], 1, new ws.DWORD(), new ws.DWORD(), ovs[i] ?? null, (err, cb) => {
-          order.push(`${i}:${err}:${cb}`);
-        });
-        h.expectPending(r, `WSARecv #${i}`);
+        h.pendingRecv(server, buf, `WSARecv #${i}`, { ov: ovs[i], routine: (err, cb) => order.push(`${i}:${err}:${cb}`) });
       });
       h.send(client, 'AAAABBBBCCCCDDDD');
       await h.alertUntil(() => order.length === n, 'all four receive routines');
@@ -141,11 +134,7 @@ export const cases = [
     title: 'an 8 MiB WSASend to a slow reader with small buffers stays pending (Internal 0x103) and completes with all 8 MiB',
     source: 'winsock-semantics.md; MS doc: WSASend (overlapped sends complete when the buffer is consumed)',
     async run(ws, h) {
-      const small = (/** @type {number} */ s) => {
-        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_SNDBUF, new ws.DWORD(65536), 4), 'SO_SNDBUF');
-        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_RCVBUF, new ws.DWORD(65536), 4), 'SO_RCVBUF');
-      };
-      const { client, server } = h.pair({ beforeListen: small, beforeConnect: small });
+      const { client, server } = h.pair({ bufferSize: 65536 });
       const size = 8 * 1024 * 1024;
       const data = Buffer.alloc(size);
       for (let i = 0; i < size; i++) data[i] = i % 251;

@@ -1,18 +1,5 @@
 // How pending operations end when the connection ends: graceful close, reset, local closesocket.
 
-/** SO_LINGER {1, 0}: closesocket then resets the connection instead of a graceful FIN. */
-function abortiveClose(
-  /** @type {import('../harness.mjs').WinsockApi} */ ws,
-  /** @type {import('../harness.mjs').Harness} */ h,
-  /** @type {number} */ s,
-) {
-  const hard = new ws.LINGER();
-  hard.l_onoff = 1;
-  hard.l_linger = 0;
-  h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_LINGER, hard, 4), 'SO_LINGER {1,0}');
-  h.expectOk(h.close(s), 'closesocket (abortive)');
-}
-
 /** NTSTATUS severity "error" (0xC0000000 and above), e.g. STATUS_CANCELLED, STATUS_CONNECTION_RESET. */
 const isNtError = (/** @type {number} */ status) => status >= 0xc0000000 && status <= 0xffffffff;
 
@@ -24,9 +11,7 @@ export const cases = [
     source: 'MS doc: WSARecv ("zero bytes ... graceful close"); wine sock.c test_WSARecv',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = h.event();
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      const ov = h.pendingRecv(server, Buffer.alloc(16));
       h.expectOk(h.close(client), 'closesocket(peer)');
       await h.waitEvent(ov.hEvent, 'the receive ended by a graceful close');
       const bytes = new ws.DWORD(0xdead);
@@ -49,7 +34,7 @@ export const cases = [
       const { client, server } = h.pair();
       /** @type {number[][]} */
       const calls = [];
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, new ws.DWORD(), new ws.DWORD(), new ws.WSAOVERLAPPED(), (err, cb) => calls.push([err, cb])), 'WSARecv');
+      h.pendingRecv(server, Buffer.alloc(16), 'WSARecv', { routine: (err, cb) => calls.push([err, cb]) });
       h.expectOk(ws.shutdown(client, ws.SD_SEND), 'shutdown(SD_SEND)');
       await h.alertUntil(() => calls.length > 0, 'the routine of the receive ended by shutdown');
       h.assert.deepEqual(calls, [[0, 0]]);
@@ -61,10 +46,8 @@ export const cases = [
     source: 'MS doc: WSARecv (WSAECONNRESET); winsock-semantics.md',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = h.event();
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
-      abortiveClose(ws, h, client);
+      const ov = h.pendingRecv(server, Buffer.alloc(16));
+      h.abortiveClose(client);
       await h.waitEvent(ov.hEvent, 'the receive ended by a reset');
       h.expectError(ws.WSAGetOverlappedResult(server, ov, new ws.DWORD(), false, new ws.DWORD()), false, ws.WSAECONNRESET, 'WSAGetOverlappedResult after a reset');
       h.assert.ok(isNtError(ov.Internal), `Internal is an NTSTATUS error, got 0x${ov.Internal.toString(16)}`);
@@ -80,9 +63,9 @@ export const cases = [
       /** @type {number[][]} */
       const calls = [[], [], []];
       calls.forEach((c, i) => {
-        h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), new ws.WSAOVERLAPPED(), (err) => c.push(err)), `WSARecv #${i}`);
+        h.pendingRecv(server, Buffer.alloc(8), `WSARecv #${i}`, { routine: (err) => c.push(err) });
       });
-      abortiveClose(ws, h, client);
+      h.abortiveClose(client);
       await h.alertUntil(() => calls.every((c) => c.length > 0), 'all three routines');
       h.assert.equal(ws.SleepEx(0, true), 0, 'nothing further queued');
       h.assert.deepEqual(calls, [[ws.WSAECONNRESET], [ws.WSAECONNRESET], [ws.WSAECONNRESET]]);
@@ -94,10 +77,8 @@ export const cases = [
     source: 'MS doc: closesocket ("any pending overlapped operations ... are canceled"); winsock-semantics.md',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = h.event();
       const buf = Buffer.alloc(16, 0x2e);
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(buf)], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      const ov = h.pendingRecv(server, buf);
       h.expectOk(h.close(server), 'closesocket with a receive pending');
       await h.waitEvent(ov.hEvent, 'the aborted receive');
       h.assert.ok(isNtError(ov.Internal), `Internal is an NTSTATUS error (STATUS_CANCELLED), got 0x${ov.Internal.toString(16)}`);
@@ -112,18 +93,14 @@ export const cases = [
     title: 'closesocket with receives and a send pending: each routine runs exactly once with WSA_OPERATION_ABORTED (995)',
     source: 'winsock-semantics.md; architecture.md rule 2',
     async run(ws, h) {
-      const small = (/** @type {number} */ s) => {
-        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_SNDBUF, new ws.DWORD(8192), 4), 'SO_SNDBUF');
-        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_RCVBUF, new ws.DWORD(8192), 4), 'SO_RCVBUF');
-      };
-      const { server } = h.pair({ beforeListen: small, beforeConnect: small });
+      const { server } = h.pair({ bufferSize: 8192 });
       /** @type {Map<string, number[]>} */
       const calls = new Map();
       const routine = (/** @type {string} */ tag) => (/** @type {number} */ err) => {
         calls.set(tag, [...(calls.get(tag) ?? []), err]);
       };
       for (const tag of ['recv1', 'recv2']) {
-        h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, new ws.DWORD(), new ws.DWORD(), new ws.WSAOVERLAPPED(), routine(tag)), tag);
+        h.pendingRecv(server, Buffer.alloc(16), tag, { routine: routine(tag) });
       }
       // Nobody reads on the other side: 16 MiB cannot all be sent, so the send stays pending.
       h.expectPending(ws.WSASend(server, [new ws.WSABUF(Buffer.alloc(16 * 1024 * 1024))], 1, new ws.DWORD(), 0, new ws.WSAOVERLAPPED(), routine('send')), 'WSASend 16 MiB');

@@ -129,10 +129,8 @@ export const cases = [
     source: 'the lecture\'s event loop',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ev = h.event();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = ev;
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      const ov = h.pendingRecv(server, Buffer.alloc(8));
+      const ev = ov.hEvent;
       const wait = ws.WSAWaitForMultipleEventsAsync(1, [ev], true, ws.WSA_INFINITE, false);
       h.send(client, 'wake');
       h.assert.equal(await h.within(wait, h.timeoutMs, 'WSAWaitForMultipleEventsAsync(INFINITE)'), ws.WSA_WAIT_EVENT_0);

@@ -8,9 +8,7 @@ export const cases = [
     source: 'MS doc: WSAGetOverlappedResult; wine sock.c test_WSARecv',
     async run(ws, h) {
       const { server } = h.pair();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = h.event();
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      const ov = h.pendingRecv(server, Buffer.alloc(8));
       const bytes = new ws.DWORD(0xdead);
       h.expectError(ws.WSAGetOverlappedResult(server, ov, bytes, false, new ws.DWORD()), false, ws.WSA_IO_INCOMPLETE, 'WSAGetOverlappedResult while pending');
       h.assert.equal(ov.Internal, ws.STATUS_PENDING, 'asking does not change Internal');
@@ -22,10 +20,8 @@ export const cases = [
     source: 'MS doc: WSAGetOverlappedResult (fWait)',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = h.event();
       const buf = Buffer.alloc(16);
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(buf)], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      const ov = h.pendingRecv(server, buf);
       // The bytes are on their way before the thread blocks, so the wait is bounded by loopback delivery.
       h.send(client, 'waited');
       const bytes = new ws.DWORD();

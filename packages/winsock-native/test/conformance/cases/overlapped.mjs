@@ -11,13 +11,10 @@ export const cases = [
     source: 'MS doc: WSARecv (overlapped socket I/O); wine sock.c test_WSARecv',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ev = h.event();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = ev;
       const buf = Buffer.alloc(64);
       const bytes = new ws.DWORD(UNTOUCHED);
-      const flags = new ws.DWORD(0);
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(buf, 64)], 1, bytes, flags, ov, null), 'WSARecv');
+      const ov = h.pendingRecv(server, buf, 'WSARecv', { bytes, flags: new ws.DWORD(0) });
+      const ev = ov.hEvent;
       h.assert.equal(bytes.value, UNTOUCHED, 'a pending WSARecv does not write lpNumberOfBytesRecvd');
       h.assert.equal(ov.Internal, ws.STATUS_PENDING, 'Internal while pending');
       h.assert.equal(h.isSignalled(ev), false, 'the event is not signalled while pending');
@@ -106,9 +103,7 @@ export const cases = [
       const ev = h.event();
       h.assert.equal(ws.WSASetEvent(ev), true);
       h.assert.equal(h.isSignalled(ev), true);
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = ev;
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv');
+      h.pendingRecv(server, Buffer.alloc(8), 'WSARecv', { event: ev });
       h.assert.equal(h.isSignalled(ev), false, 'hEvent was reset when the receive started');
     },
   },
@@ -137,12 +132,9 @@ export const cases = [
       const buf = Buffer.alloc(16);
       h.expectError(ws.WSARecv(server, [new ws.WSABUF(buf, 16)], 1, new ws.DWORD(), new ws.DWORD(), null, null), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'WSARecv without OVERLAPPED');
       h.expectError(ws.recv(server, buf, 16, 0), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'recv');
-      const ev = h.event();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = ev;
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(buf, 16)], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'overlapped WSARecv');
+      const ov = h.pendingRecv(server, buf, 'overlapped WSARecv');
       h.send(client, 'late');
-      await h.waitEvent(ev, 'overlapped WSARecv on a non-blocking socket');
+      await h.waitEvent(ov.hEvent, 'overlapped WSARecv on a non-blocking socket');
       const got = new ws.DWORD();
       h.assert.equal(ws.WSAGetOverlappedResult(server, ov, got, false, new ws.DWORD()), true);
       h.assert.equal(got.value, 4);
@@ -154,11 +146,7 @@ export const cases = [
     title: 'with the send path full, a non-blocking send fails WSAEWOULDBLOCK but an overlapped WSASend pends (997)',
     source: 'winsock-semantics.md',
     async run(ws, h) {
-      const small = (/** @type {number} */ s) => {
-        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_RCVBUF, new ws.DWORD(8192), 4), 'SO_RCVBUF');
-        h.expectOk(ws.setsockopt(s, ws.SOL_SOCKET, ws.SO_SNDBUF, new ws.DWORD(8192), 4), 'SO_SNDBUF');
-      };
-      const { client } = h.pair({ beforeListen: small, beforeConnect: small });
+      const { client } = h.pair({ bufferSize: 8192 });
       h.expectOk(ws.ioctlsocket(client, ws.FIONBIO, new ws.DWORD(1)), 'ioctlsocket(FIONBIO, 1)');
       const chunk = Buffer.alloc(65536, 0x61);
       let err = 0;

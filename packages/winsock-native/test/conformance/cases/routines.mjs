@@ -89,8 +89,7 @@ export const cases = [
       const { client, server } = h.pair();
       const { calls, routine } = recorder();
       const buf = Buffer.alloc(16);
-      const ov = new ws.WSAOVERLAPPED();
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(buf)], 1, new ws.DWORD(), new ws.DWORD(), ov, routine('recv')), 'WSARecv');
+      const ov = h.pendingRecv(server, buf, 'WSARecv', { routine: routine('recv') });
       h.send(client, 'apc');
       h.assert.equal(ws.SleepEx(h.timeoutMs, true), ws.WAIT_IO_COMPLETION, 'blocking alertable SleepEx');
       h.assert.equal(calls.length, 1);
@@ -148,11 +147,13 @@ export const cases = [
       const session = new Session();
       /** @type {unknown} */
       let got = null;
-      const r = ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), session, (err, cb, ov) => {
-        got = ov;
-        /** @type {Session} */ (ov).seen.push(err, cb);
+      h.pendingRecv(server, Buffer.alloc(8), 'WSARecv', {
+        ov: session,
+        routine: (err, cb, ov) => {
+          got = ov;
+          /** @type {Session} */ (ov).seen.push(err, cb);
+        },
       });
-      h.expectPending(r, 'WSARecv');
       h.send(client, 'id');
       await h.alertUntil(() => got !== null, 'the routine of the subclassed overlapped');
       h.assert.equal(got, session);
@@ -169,9 +170,7 @@ export const cases = [
       const { client, server } = h.pair();
       const { calls, routine } = recorder();
       const unsignalled = h.event();
-      const ov = new ws.WSAOVERLAPPED();
-      ov.hEvent = unsignalled;
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), ov, routine('r')), 'WSARecv');
+      const ov = h.pendingRecv(server, Buffer.alloc(8), 'WSARecv', { event: unsignalled, routine: routine('r') });
       h.send(client, 'ev');
       await h.alertUntil(() => calls.length === 1, 'the routine');
       h.assert.equal(h.isSignalled(unsignalled), false, 'completion did not set hEvent');
@@ -179,9 +178,7 @@ export const cases = [
 
       const signalled = h.event();
       ws.WSASetEvent(signalled);
-      const ov2 = new ws.WSAOVERLAPPED();
-      ov2.hEvent = signalled;
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), ov2, routine('r2')), 'WSARecv 2');
+      h.pendingRecv(server, Buffer.alloc(8), 'WSARecv 2', { event: signalled, routine: routine('r2') });
       h.assert.equal(h.isSignalled(signalled), true, 'starting the operation did not reset hEvent');
     },
   },
@@ -192,12 +189,8 @@ export const cases = [
     async run(ws, h) {
       const { client, server } = h.pair();
       const { calls, routine } = recorder();
-      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, new ws.DWORD(), new ws.DWORD(), new ws.WSAOVERLAPPED(), routine('r')), 'WSARecv');
-      const hard = new ws.LINGER();
-      hard.l_onoff = 1;
-      hard.l_linger = 0;
-      h.expectOk(ws.setsockopt(client, ws.SOL_SOCKET, ws.SO_LINGER, hard, 4), 'SO_LINGER {1,0}');
-      h.expectOk(h.close(client), 'closesocket (abortive)');
+      h.pendingRecv(server, Buffer.alloc(8), 'WSARecv', { routine: routine('r') });
+      h.abortiveClose(client);
       await h.alertUntil(() => calls.length > 0, 'the routine of the reset receive');
       h.assert.equal(calls.length, 1);
       h.assert.equal(calls[0]?.dwError, ws.WSAECONNRESET, `dwError ${h.errName(calls[0]?.dwError ?? -1)}`);
