@@ -22,8 +22,7 @@ async function expectEvents(ws, h, /** @type {number} */ s, /** @type {number} *
     const r = ws.WSAWaitForMultipleEvents(1, [ev], false, QUIET_MS, false);
     h.assert.equal(r, ws.WSA_WAIT_TIMEOUT, `${what}: expected no network event, the event was signalled`);
   }
-  const ne = new ws.WSANETWORKEVENTS();
-  h.expectOk(ws.WSAEnumNetworkEvents(s, ev, ne), `WSAEnumNetworkEvents (${what})`);
+  const ne = h.enumNetworkEvents(s, ev, `WSAEnumNetworkEvents (${what})`);
   h.assert.equal(ne.lNetworkEvents, expected, `${what}: lNetworkEvents ${ne.lNetworkEvents}, expected ${expected}`);
   return ne;
 }
@@ -41,14 +40,6 @@ async function expectNothingOnReselect(ws, h, /** @type {number} */ s, /** @type
   await expectEvents(ws, h, s, ev, 0, `WSAEventSelect(0) then re-select after ${what} was reported`);
 }
 
-/** Accepts one connection from a non-blocking listener (its connection is known to be queued). */
-function acceptOne(ws, h, /** @type {number} */ listener) {
-  const s = ws.accept(listener, null, null);
-  h.assert.notEqual(s, ws.INVALID_SOCKET, `accept: ${h.errName(ws.WSAGetLastError())}`);
-  h.adopt(s);
-  return s;
-}
-
 /** @type {import('../harness.mjs').ConformanceCase[]} */
 export const cases = [
   {
@@ -58,17 +49,14 @@ export const cases = [
     async run(ws, h) {
       const { port } = h.listener();
       const client = h.socket();
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(client, ev, ALL(ws)), 'WSAEventSelect before connect');
+      const ev = h.eventSelect(client, ALL(ws), 'WSAEventSelect before connect');
       await expectEvents(ws, h, client, ev, 0, 'before connect');
       const ret = ws.connect(client, h.loopback(port), 16);
       if (ret !== 0) h.expectError(ret, ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'non-blocking connect');
       // Loopback: both may be recorded before the first wait, or FD_CONNECT first and FD_WRITE right after.
       let seen = 0;
       for (let i = 0; i < 2 && seen !== (ws.FD_CONNECT | ws.FD_WRITE); i++) {
-        await h.waitEvent(ev, 'FD_CONNECT | FD_WRITE');
-        const ne = new ws.WSANETWORKEVENTS();
-        h.expectOk(ws.WSAEnumNetworkEvents(client, ev, ne), 'WSAEnumNetworkEvents');
+        const ne = await h.waitNetworkEvents(client, ev, 'FD_CONNECT | FD_WRITE');
         h.assert.equal(ne.lNetworkEvents & ~(ws.FD_CONNECT | ws.FD_WRITE), 0, `lNetworkEvents ${ne.lNetworkEvents}`);
         seen |= ne.lNetworkEvents;
       }
@@ -83,8 +71,7 @@ export const cases = [
     source: 'wine sock.c test_write_events (select -> FD_WRITE; select again, and select 0 then again -> nothing; send 5 bytes -> nothing; a send does not clear a recorded FD_WRITE)',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(server, ev, ALL(ws)), 'WSAEventSelect');
+      const ev = h.eventSelect(server, ALL(ws), 'WSAEventSelect');
       await expectEvents(ws, h, server, ev, ws.FD_WRITE, 'FD_WRITE at select');
       await expectNothingOnReselect(ws, h, server, ev, ALL(ws), 'FD_WRITE');
       h.send(server, 'data\0');
@@ -94,8 +81,7 @@ export const cases = [
 
       // A send before the recorded FD_WRITE was enumerated does not take it back.
       const other = h.pair();
-      const ev2 = h.event();
-      h.expectOk(ws.WSAEventSelect(other.server, ev2, ws.FD_ACCEPT | ws.FD_CONNECT | ws.FD_READ | ws.FD_WRITE), 'WSAEventSelect');
+      const ev2 = h.eventSelect(other.server, ws.FD_ACCEPT | ws.FD_CONNECT | ws.FD_READ | ws.FD_WRITE, 'WSAEventSelect');
       h.send(other.server, 'data\0');
       await expectEvents(ws, h, other.server, ev2, ws.FD_WRITE, 'FD_WRITE recorded before the send');
     },
@@ -107,8 +93,7 @@ export const cases = [
     async run(ws, h) {
       const { client, server } = h.pair();
       h.expectOk(ws.ioctlsocket(client, ws.FIONBIO, new ws.DWORD(1)), 'ioctlsocket(client, FIONBIO)');
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(server, ev, ALL(ws)), 'WSAEventSelect');
+      const ev = h.eventSelect(server, ALL(ws), 'WSAEventSelect');
       await expectEvents(ws, h, server, ev, ws.FD_WRITE, 'FD_WRITE at select');
       const big = Buffer.alloc(1024 * 1024);
       let sends = 0;
@@ -139,9 +124,8 @@ export const cases = [
     source: 'wine sock.c test_read_events (send -> FD_READ; select again, select 0 then again -> nothing; recv of part -> FD_READ; overlapped 1-byte receives: FD_READ after each but the last; data sent while not selecting -> FD_READ at select, but not if it was received before)',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ev = h.event();
       const mask = ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ;
-      h.expectOk(ws.WSAEventSelect(server, ev, mask), 'WSAEventSelect');
+      const ev = h.eventSelect(server, mask, 'WSAEventSelect');
       await expectEvents(ws, h, server, ev, 0, 'nothing before data');
       h.send(client, 'data\0');
       await expectEvents(ws, h, server, ev, ws.FD_READ, 'FD_READ for data');
@@ -178,9 +162,8 @@ export const cases = [
     source: 'wine sock.c test_read_events (FD_READ reported and not re-enabled, the peer sends again -> FD_READ in event mode: check_events_todo, i.e. Windows records it and Wine does not)',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ev = h.event();
       const mask = ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ;
-      h.expectOk(ws.WSAEventSelect(server, ev, mask), 'WSAEventSelect');
+      const ev = h.eventSelect(server, mask, 'WSAEventSelect');
       h.send(client, 'data\0');
       await expectEvents(ws, h, server, ev, ws.FD_READ, 'FD_READ for data');
       await expectEvents(ws, h, server, ev, 0, 'FD_READ only once');
@@ -195,9 +178,8 @@ export const cases = [
     source: 'wine sock.c test_accept_events (connect -> FD_ACCEPT; select again, select 0 then again -> nothing; accept with a second connection queued -> FD_ACCEPT; accept of the last one -> nothing; accept() before selecting -> nothing at select)',
     async run(ws, h) {
       const { socket: listener, port } = h.listener();
-      const ev = h.event();
       const mask = ws.FD_CONNECT | ws.FD_READ | ws.FD_ACCEPT;
-      h.expectOk(ws.WSAEventSelect(listener, ev, mask), 'WSAEventSelect(listener)');
+      const ev = h.eventSelect(listener, mask, 'WSAEventSelect(listener)');
       await expectEvents(ws, h, listener, ev, 0, 'nothing before a client');
       const c1 = h.socket();
       h.expectOk(ws.connect(c1, h.loopback(port), 16), 'connect 1');
@@ -209,17 +191,17 @@ export const cases = [
       // (Windows records FD_ACCEPT for this second connection too: see event-select.accept-new-connection.)
       await h.within(new Promise((resolve) => setTimeout(resolve, QUIET_MS)), QUIET_MS + 1000, 'pause');
       h.expectOk(ws.WSAEnumNetworkEvents(listener, ev, new ws.WSANETWORKEVENTS()), 'WSAEnumNetworkEvents (clear)');
-      acceptOne(ws, h, listener);
+      h.accept(listener);
       await expectEvents(ws, h, listener, ev, ws.FD_ACCEPT, 'FD_ACCEPT after accept() with one more queued');
       await expectEvents(ws, h, listener, ev, 0, 'FD_ACCEPT only once');
-      acceptOne(ws, h, listener);
+      h.accept(listener);
       await expectEvents(ws, h, listener, ev, 0, 'nothing after accepting the last one');
 
       // accept() before the selection that includes FD_ACCEPT: nothing left to report.
       h.expectOk(ws.WSAEventSelect(listener, ev, ws.FD_CONNECT | ws.FD_READ), 'WSAEventSelect without FD_ACCEPT');
       const c3 = h.socket();
       h.expectOk(ws.connect(c3, h.loopback(port), 16), 'connect 3');
-      acceptOne(ws, h, listener);
+      h.accept(listener);
       h.expectOk(ws.WSAEventSelect(listener, ev, mask), 'WSAEventSelect with FD_ACCEPT');
       await expectEvents(ws, h, listener, ev, 0, 'nothing at select after the accept');
     },
@@ -230,8 +212,7 @@ export const cases = [
     source: 'wine sock.c test_accept_events (FD_ACCEPT reported and not re-enabled, a second client connects -> FD_ACCEPT in event mode: check_events_todo, i.e. Windows records it and Wine does not)',
     async run(ws, h) {
       const { socket: listener, port } = h.listener();
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(listener, ev, ws.FD_CONNECT | ws.FD_READ | ws.FD_ACCEPT), 'WSAEventSelect(listener)');
+      const ev = h.eventSelect(listener, ws.FD_CONNECT | ws.FD_READ | ws.FD_ACCEPT, 'WSAEventSelect(listener)');
       h.expectOk(ws.connect(h.socket(), h.loopback(port), 16), 'connect 1');
       await expectEvents(ws, h, listener, ev, ws.FD_ACCEPT, 'FD_ACCEPT');
       await expectEvents(ws, h, listener, ev, 0, 'FD_ACCEPT only once');
@@ -245,9 +226,8 @@ export const cases = [
     source: 'wine sock.c test_accept_events ("select on a subset containing FD_ACCEPT first": recorded, re-selected without FD_ACCEPT (event not signalled once reset), re-selected with it -> signalled, FD_ACCEPT)',
     async run(ws, h) {
       const { socket: listener, port } = h.listener();
-      const ev = h.event();
       const mask = ws.FD_CONNECT | ws.FD_READ | ws.FD_ACCEPT;
-      h.expectOk(ws.WSAEventSelect(listener, ev, mask), 'WSAEventSelect(listener)');
+      const ev = h.eventSelect(listener, mask, 'WSAEventSelect(listener)');
       h.expectOk(ws.connect(h.socket(), h.loopback(port), 16), 'connect');
       await h.waitEvent(ev, 'FD_ACCEPT recorded');
       h.expectOk(ws.WSAEventSelect(listener, ev, ws.FD_CONNECT | ws.FD_READ), 'WSAEventSelect without FD_ACCEPT');
@@ -266,9 +246,8 @@ export const cases = [
     source: 'wine sock.c test_close_events (peer closesocket -> FD_CLOSE; select again, select 0 then again -> nothing; recv -> 0, nothing)',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ev = h.event();
       const mask = ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ;
-      h.expectOk(ws.WSAEventSelect(server, ev, mask), 'WSAEventSelect');
+      const ev = h.eventSelect(server, mask, 'WSAEventSelect');
       h.expectOk(h.close(client), 'closesocket(client)');
       await expectEvents(ws, h, server, ev, ws.FD_CLOSE, 'FD_CLOSE');
       await expectEvents(ws, h, server, ev, 0, 'FD_CLOSE only once');
@@ -283,8 +262,7 @@ export const cases = [
     source: 'wine sock.c test_close_events ("Close and then select" -> FD_CLOSE; "select on a subset not containing FD_CLOSE first": check_events_todo_event(FD_CLOSE), i.e. Windows records it and Wine does not)',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(server, ev, ws.FD_ACCEPT | ws.FD_CONNECT | ws.FD_READ), 'WSAEventSelect without FD_CLOSE');
+      const ev = h.eventSelect(server, ws.FD_ACCEPT | ws.FD_CONNECT | ws.FD_READ, 'WSAEventSelect without FD_CLOSE');
       h.expectOk(h.close(client), 'closesocket(client)');
       await expectEvents(ws, h, server, ev, 0, 'nothing while FD_CLOSE is not selected');
       h.expectOk(ws.WSAEventSelect(server, ev, ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ), 'WSAEventSelect with FD_CLOSE');

@@ -1,18 +1,6 @@
 // Non-blocking sockets (FIONBIO, WSAEventSelect): accept and connect state machine, refused connections,
 // network events.
 
-/**
- * Reads and clears a socket's network events after waiting for its event object.
- * @param {import('../harness.mjs').WinsockApi} ws
- * @param {import('../harness.mjs').Harness} h
- */
-async function networkEvents(ws, h, /** @type {number} */ s, /** @type {number} */ ev, what = 'network event', ms = h.timeoutMs) {
-  await h.waitEvent(ev, what, ms);
-  const ne = new ws.WSANETWORKEVENTS();
-  h.expectOk(ws.WSAEnumNetworkEvents(s, ev, ne), 'WSAEnumNetworkEvents');
-  return ne;
-}
-
 /** @type {import('../harness.mjs').ConformanceCase[]} */
 export const cases = [
   {
@@ -23,20 +11,17 @@ export const cases = [
       const { socket: listener, port } = h.listener();
       h.expectOk(ws.ioctlsocket(listener, ws.FIONBIO, new ws.DWORD(1)), 'ioctlsocket(FIONBIO, 1)');
       h.expectError(ws.accept(listener, null, null), ws.INVALID_SOCKET, ws.WSAEWOULDBLOCK, 'accept with no client');
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(listener, ev, ws.FD_ACCEPT), 'WSAEventSelect(FD_ACCEPT)');
+      const ev = h.eventSelect(listener, ws.FD_ACCEPT, 'WSAEventSelect(FD_ACCEPT)');
       h.assert.equal(h.isSignalled(ev), false, 'no FD_ACCEPT before a client connects');
       const client = h.socket();
       h.expectOk(ws.connect(client, h.loopback(port), 16), 'connect');
-      const ne = await networkEvents(ws, h, listener, ev, 'FD_ACCEPT');
+      const ne = await h.waitNetworkEvents(listener, ev, 'FD_ACCEPT');
       h.assert.equal(ne.lNetworkEvents & ws.FD_ACCEPT, ws.FD_ACCEPT, `lNetworkEvents ${ne.lNetworkEvents}`);
       h.assert.equal(ne.iErrorCode.length, ws.FD_MAX_EVENTS);
       h.assert.equal(ne.iErrorCode[ws.FD_ACCEPT_BIT], 0);
       h.assert.equal(h.isSignalled(ev), false, 'WSAEnumNetworkEvents resets the event');
       const from = new ws.SOCKADDR_IN();
-      const accepted = ws.accept(listener, from, new ws.INT(16));
-      h.assert.notEqual(accepted, ws.INVALID_SOCKET, `accept after FD_ACCEPT: ${h.errName(ws.WSAGetLastError())}`);
-      h.adopt(accepted);
+      h.accept(listener, 'accept after FD_ACCEPT', from, new ws.INT(16));
       h.assert.equal(ws.ntohs(from.sin_port), h.portOf(client));
       h.expectError(ws.accept(listener, null, null), ws.INVALID_SOCKET, ws.WSAEWOULDBLOCK, 'accept once the queue is empty');
     },
@@ -48,9 +33,8 @@ export const cases = [
     async run(ws, h) {
       const { port } = h.listener();
       const client = h.socket();
-      const ev = h.event();
       // WSAEventSelect makes the socket non-blocking, as FIONBIO does.
-      h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_CONNECT), 'WSAEventSelect(FD_CONNECT)');
+      const ev = h.eventSelect(client, ws.FD_CONNECT, 'WSAEventSelect(FD_CONNECT)');
       h.expectError(ws.connect(client, h.loopback(port), 16), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'first connect');
       // Loopback may finish the handshake before the next call: then the answer is already WSAEISCONN.
       const again = ws.connect(client, h.loopback(port), 16);
@@ -60,7 +44,7 @@ export const cases = [
         againErr === ws.WSAEALREADY || againErr === ws.WSAEISCONN,
         `second connect: expected WSAEALREADY (in progress) or WSAEISCONN (done), got ${h.errName(againErr)}`,
       );
-      const ne = await networkEvents(ws, h, client, ev, 'FD_CONNECT');
+      const ne = await h.waitNetworkEvents(client, ev, 'FD_CONNECT');
       h.assert.equal(ne.lNetworkEvents & ws.FD_CONNECT, ws.FD_CONNECT, `lNetworkEvents ${ne.lNetworkEvents}`);
       h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], 0, 'FD_CONNECT error code');
       h.expectError(ws.connect(client, h.loopback(port), 16), ws.SOCKET_ERROR, ws.WSAEISCONN, 'connect once connected');
@@ -76,11 +60,10 @@ export const cases = [
       h.expectOk(ws.bind(holder, h.loopback(0), 16), 'bind');
       const port = h.portOf(holder);
       const client = h.socket();
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_CONNECT), 'WSAEventSelect(FD_CONNECT)');
+      const ev = h.eventSelect(client, ws.FD_CONNECT, 'WSAEventSelect(FD_CONNECT)');
       h.expectError(ws.connect(client, h.loopback(port), 16), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'connect');
       // Windows retries a refused SYN for about two seconds before it reports the refusal.
-      const ne = await networkEvents(ws, h, client, ev, 'FD_CONNECT (refused)', 10000);
+      const ne = await h.waitNetworkEvents(client, ev, 'FD_CONNECT (refused)', 10000);
       h.assert.equal(ne.lNetworkEvents & ws.FD_CONNECT, ws.FD_CONNECT);
       h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], ws.WSAECONNREFUSED, `FD_CONNECT error ${h.errName(ne.iErrorCode[ws.FD_CONNECT_BIT] ?? -1)}`);
     },
@@ -91,17 +74,16 @@ export const cases = [
     source: 'MS doc: WSAEventSelect, WSAEnumNetworkEvents',
     async run(ws, h) {
       const { client, server } = h.pair();
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(server, ev, ws.FD_READ | ws.FD_CLOSE), 'WSAEventSelect');
+      const ev = h.eventSelect(server, ws.FD_READ | ws.FD_CLOSE, 'WSAEventSelect');
       const buf = Buffer.alloc(16);
       h.expectError(ws.recv(server, buf, 16, 0), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'recv with no data (WSAEventSelect made it non-blocking)');
       h.send(client, 'ping');
-      const ne = await networkEvents(ws, h, server, ev, 'FD_READ');
+      const ne = await h.waitNetworkEvents(server, ev, 'FD_READ');
       h.assert.equal(ne.lNetworkEvents & ws.FD_READ, ws.FD_READ, `lNetworkEvents ${ne.lNetworkEvents}`);
       h.assert.equal(ne.iErrorCode[ws.FD_READ_BIT], 0);
       h.assert.equal(ws.recv(server, buf, 16, 0), 4, 'recv after FD_READ');
       h.expectOk(h.close(client), 'closesocket(client)');
-      const closed = await networkEvents(ws, h, server, ev, 'FD_CLOSE');
+      const closed = await h.waitNetworkEvents(server, ev, 'FD_CLOSE');
       h.assert.equal(closed.lNetworkEvents & ws.FD_CLOSE, ws.FD_CLOSE, `lNetworkEvents ${closed.lNetworkEvents}`);
       h.assert.equal(closed.iErrorCode[ws.FD_CLOSE_BIT], 0, 'graceful close error code');
     },
@@ -111,19 +93,16 @@ export const cases = [
     title: 'an accepted socket inherits the listener\'s WSAEventSelect association (same event, same events)',
     source: 'MS doc: WSAEventSelect (remarks on accept)',
     async run(ws, h) {
-      const ev = h.event();
       const { socket: listener, port } = h.listener();
-      h.expectOk(ws.WSAEventSelect(listener, ev, ws.FD_ACCEPT | ws.FD_READ), 'WSAEventSelect(listener)');
+      const ev = h.eventSelect(listener, ws.FD_ACCEPT | ws.FD_READ, 'WSAEventSelect(listener)');
       const client = h.socket();
       h.expectOk(ws.connect(client, h.loopback(port), 16), 'connect');
-      await networkEvents(ws, h, listener, ev, 'FD_ACCEPT');
-      const accepted = ws.accept(listener, null, null);
-      h.assert.notEqual(accepted, ws.INVALID_SOCKET, `accept: ${h.errName(ws.WSAGetLastError())}`);
-      h.adopt(accepted);
+      await h.waitNetworkEvents(listener, ev, 'FD_ACCEPT');
+      const accepted = h.accept(listener);
       h.expectError(ws.recv(accepted, Buffer.alloc(4), 4, 0), ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'recv on the accepted socket (inherited non-blocking)');
       h.assert.ok(ws.WSAResetEvent(ev));
       h.send(client, 'data');
-      const ne = await networkEvents(ws, h, accepted, ev, 'FD_READ on the accepted socket');
+      const ne = await h.waitNetworkEvents(accepted, ev, 'FD_READ on the accepted socket');
       h.assert.equal(ne.lNetworkEvents & ws.FD_READ, ws.FD_READ, `lNetworkEvents ${ne.lNetworkEvents}`);
     },
   },
@@ -134,18 +113,16 @@ export const cases = [
     async run(ws, h) {
       const { client } = h.pair();
       h.send(client, 'data');
-      const ev = h.event();
       const all = ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ | ws.FD_WRITE;
-      h.expectOk(ws.WSAEventSelect(client, ev, all), 'WSAEventSelect after the connection');
-      const ne = await networkEvents(ws, h, client, ev, 'FD_CONNECT at select time');
+      const ev = h.eventSelect(client, all, 'WSAEventSelect after the connection');
+      const ne = await h.waitNetworkEvents(client, ev, 'FD_CONNECT at select time');
       h.assert.equal(ne.lNetworkEvents, ws.FD_CONNECT | ws.FD_WRITE, `lNetworkEvents ${ne.lNetworkEvents}`);
       h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], 0, 'FD_CONNECT error code');
       // Reported once: selecting again does not record it a second time.
       h.expectOk(ws.WSAEventSelect(client, ev, 0), 'WSAEventSelect(0)');
       h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_CONNECT), 'WSAEventSelect(FD_CONNECT) again');
       h.assert.equal(ws.WSAWaitForMultipleEvents(1, [ev], false, 200, false), ws.WSA_WAIT_TIMEOUT, 'no second FD_CONNECT');
-      const again = new ws.WSANETWORKEVENTS();
-      h.expectOk(ws.WSAEnumNetworkEvents(client, ev, again), 'WSAEnumNetworkEvents');
+      const again = h.enumNetworkEvents(client, ev);
       h.assert.equal(again.lNetworkEvents, 0, `lNetworkEvents after the re-select ${again.lNetworkEvents}`);
     },
   },
@@ -156,17 +133,14 @@ export const cases = [
     async run(ws, h) {
       const { socket: listener, port } = h.listener();
       const client = h.socket();
-      const ev = h.event();
-      h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_READ | ws.FD_WRITE), 'WSAEventSelect without FD_CONNECT');
+      const ev = h.eventSelect(client, ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_READ | ws.FD_WRITE, 'WSAEventSelect without FD_CONNECT');
       const ret = ws.connect(client, h.loopback(port), 16);
       if (ret !== 0) h.expectError(ret, ws.SOCKET_ERROR, ws.WSAEWOULDBLOCK, 'non-blocking connect');
-      const server = ws.accept(listener, null, null);
-      h.assert.notEqual(server, ws.INVALID_SOCKET, `accept: ${h.errName(ws.WSAGetLastError())}`);
-      h.adopt(server);
-      const first = await networkEvents(ws, h, client, ev, 'FD_WRITE');
+      const server = h.accept(listener);
+      const first = await h.waitNetworkEvents(client, ev, 'FD_WRITE');
       h.assert.equal(first.lNetworkEvents, ws.FD_WRITE, `lNetworkEvents before FD_CONNECT is selected ${first.lNetworkEvents}`);
       h.expectOk(ws.WSAEventSelect(client, ev, ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ | ws.FD_WRITE), 'WSAEventSelect with FD_CONNECT');
-      const ne = await networkEvents(ws, h, client, ev, 'FD_CONNECT at re-select');
+      const ne = await h.waitNetworkEvents(client, ev, 'FD_CONNECT at re-select');
       h.assert.equal(ne.lNetworkEvents & ws.FD_CONNECT, ws.FD_CONNECT, `lNetworkEvents ${ne.lNetworkEvents}`);
       h.assert.equal(ne.iErrorCode[ws.FD_CONNECT_BIT], 0, 'FD_CONNECT error code');
     },
@@ -177,27 +151,22 @@ export const cases = [
     source: 'wine sock.c test_accept_events ("The socket returned from accept() inherits the same parameters": FD_WRITE only), test_write_events (select FD_CONNECT|FD_WRITE|... on the accepted end of tcp_socketpair: FD_WRITE only), test_read_events (no FD_WRITE selected: no event)',
     async run(ws, h) {
       const { socket: listener, port } = h.listener();
-      const ev = h.event();
       const withConnect = ws.FD_ACCEPT | ws.FD_CLOSE | ws.FD_CONNECT | ws.FD_READ | ws.FD_WRITE;
-      h.expectOk(ws.WSAEventSelect(listener, ev, withConnect), 'WSAEventSelect(listener)');
+      const ev = h.eventSelect(listener, withConnect, 'WSAEventSelect(listener)');
       const client = h.socket();
       h.expectOk(ws.connect(client, h.loopback(port), 16), 'connect');
-      const accept = await networkEvents(ws, h, listener, ev, 'FD_ACCEPT');
+      const accept = await h.waitNetworkEvents(listener, ev, 'FD_ACCEPT');
       h.assert.equal(accept.lNetworkEvents, ws.FD_ACCEPT, `listener lNetworkEvents ${accept.lNetworkEvents}`);
-      const server = ws.accept(listener, null, null);
-      h.assert.notEqual(server, ws.INVALID_SOCKET, `accept: ${h.errName(ws.WSAGetLastError())}`);
-      h.adopt(server);
-      const inherited = await networkEvents(ws, h, server, ev, 'FD_WRITE on the accepted socket');
+      const server = h.accept(listener);
+      const inherited = await h.waitNetworkEvents(server, ev, 'FD_WRITE on the accepted socket');
       h.assert.equal(inherited.lNetworkEvents, ws.FD_WRITE, `inherited association: lNetworkEvents ${inherited.lNetworkEvents}`);
 
       const pair = h.pair();
-      const ev2 = h.event();
-      h.expectOk(ws.WSAEventSelect(pair.server, ev2, withConnect), 'WSAEventSelect(accepted socket)');
-      const own = await networkEvents(ws, h, pair.server, ev2, 'FD_WRITE on the accepted socket (own select)');
+      const ev2 = h.eventSelect(pair.server, withConnect, 'WSAEventSelect(accepted socket)');
+      const own = await h.waitNetworkEvents(pair.server, ev2, 'FD_WRITE on the accepted socket (own select)');
       h.assert.equal(own.lNetworkEvents, ws.FD_WRITE, `own association: lNetworkEvents ${own.lNetworkEvents}`);
       h.expectOk(ws.WSAEventSelect(pair.server, ev2, 0), 'WSAEventSelect(0)');
-      const ev3 = h.event();
-      h.expectOk(ws.WSAEventSelect(pair.server, ev3, ws.FD_CONNECT | ws.FD_READ | ws.FD_CLOSE), 'WSAEventSelect(FD_CONNECT|FD_READ|FD_CLOSE)');
+      const ev3 = h.eventSelect(pair.server, ws.FD_CONNECT | ws.FD_READ | ws.FD_CLOSE, 'WSAEventSelect(FD_CONNECT|FD_READ|FD_CLOSE)');
       h.assert.equal(ws.WSAWaitForMultipleEvents(1, [ev3], false, 200, false), ws.WSA_WAIT_TIMEOUT, 'no FD_CONNECT for an accepted socket');
     },
   },
