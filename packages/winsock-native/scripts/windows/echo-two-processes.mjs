@@ -10,22 +10,11 @@
 //   node echo-two-processes.mjs --module <path to dist/index.js> [--messages 200]
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { WAIT_MS, check, modulePath, option, ws } from './script-setup.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const modulePath = option('--module', fileURLToPath(new URL('../../dist/index.js', import.meta.url)));
 const messages = Number(option('--messages', '200'));
 const role = option('--role', 'server');
-const ws = await import(pathToFileURL(modulePath).href);
-const WAIT_MS = 10000;
-
-function check(condition, what) {
-  if (!condition) throw new Error(`${what} (last error ${ws.WSAGetLastError()})`);
-}
 
 /** Message i: a header byte count that varies, so receives see partial and coalesced segments. */
 function message(i) {

@@ -7,22 +7,10 @@
 //   node lifetime.mjs --module <path to dist/index.js> [--role ...internal]
 import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { WAIT_MS, check, modulePath, moduleUrl, option, ws } from './script-setup.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const modulePath = option('--module', fileURLToPath(new URL('../../dist/index.js', import.meta.url)));
-const moduleUrl = pathToFileURL(modulePath).href;
-const ws = await import(moduleUrl);
 const self = fileURLToPath(import.meta.url);
-const WAIT_MS = 10000;
-
-function check(condition, what) {
-  if (!condition) throw new Error(`${what} (last error ${ws.WSAGetLastError()})`);
-}
 
 function pair() {
   const listener = ws.WSASocket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP, null, 0, ws.WSA_FLAG_OVERLAPPED);
