@@ -1,21 +1,11 @@
 // The Async waits never block the event loop, and keep the process alive exactly while they are pending.
 import { connect } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ws from '../lib/index.js';
-import { createHarness, type Harness } from './conformance/harness.mjs';
 import { CHILD_LIMIT_MS, PREAMBLE, runChild } from './helpers/child.js';
+import { useWinsockHarness } from './helpers/winsock-suite.js';
 
-let h: Harness;
-beforeAll(() => {
-  expect(ws.WSAStartup(ws.MAKEWORD(2, 2), new ws.WSADATA())).toBe(0);
-  h = createHarness(ws);
-});
-afterEach(async () => {
-  await h.cleanup();
-});
-afterAll(() => {
-  ws.WSACleanup();
-});
+const h = useWinsockHarness();
 
 describe('Async waits and the event loop', () => {
   it('a timer fires while WSAWaitForMultipleEventsAsync is pending, and its WSASetEvent ends the wait', async () => {

@@ -1,22 +1,12 @@
 // Programming errors and hostile inputs: each gives its documented error (a TypeError naming the function for
 // JS mistakes, a Winsock error for Winsock-level ones), never a crash. The worst run in a child process that
 // must exit normally.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ws from '../lib/index.js';
-import { createHarness, type Harness } from './conformance/harness.mjs';
 import { PREAMBLE, runChild } from './helpers/child.js';
+import { useWinsockHarness } from './helpers/winsock-suite.js';
 
-let h: Harness;
-beforeAll(() => {
-  expect(ws.WSAStartup(ws.MAKEWORD(2, 2), new ws.WSADATA())).toBe(0);
-  h = createHarness(ws);
-});
-afterEach(async () => {
-  await h.cleanup();
-});
-afterAll(() => {
-  ws.WSACleanup();
-});
+const h = useWinsockHarness();
 
 // Loose signatures for passing deliberately wrong types.
 const loose = ws as unknown as Record<string, (...args: unknown[]) => unknown>;
