@@ -32,9 +32,9 @@ bool ToBool(const Arg& arg) {
 }
 
 Napi::Object ToObject(const Arg& arg) {
-  Napi::Value v = arg.value();
-  if (!v.IsObject()) arg.fail("an object");
-  return v.As<Napi::Object>();
+  napi_valuetype type = arg.type();
+  if (type != napi_object && type != napi_function) arg.fail("an object");
+  return arg.value().As<Napi::Object>();
 }
 
 Napi::Array ToArray(const Arg& arg) {
@@ -44,10 +44,10 @@ Napi::Array ToArray(const Arg& arg) {
 }
 
 Napi::Object ToBox(const Arg& arg, bool optional) {
-  if (optional && arg.isNullish()) return Napi::Object();
-  Napi::Value v = arg.value();
-  if (!v.IsObject() || v.IsFunction()) arg.fail(optional ? "a DWORD/INT box or null" : "a DWORD/INT box");
-  return v.As<Napi::Object>();
+  napi_valuetype type = arg.type();
+  if (optional && Arg::IsNullish(type)) return Napi::Object();
+  if (type != napi_object) arg.fail(optional ? "a DWORD/INT box or null" : "a DWORD/INT box");  // not a function
+  return arg.value().As<Napi::Object>();
 }
 
 uint32_t BoxValue(const Arg& arg, Napi::Object box) {
@@ -59,10 +59,10 @@ uint32_t BoxValue(const Arg& arg, Napi::Object box) {
 void SetBox(Napi::Object box, double value) { box.Set("value", value); }
 
 Napi::Function ToOptionalFunction(const Arg& arg) {
-  if (arg.isNullish()) return Napi::Function();
-  Napi::Value v = arg.value();
-  if (!v.IsFunction()) arg.fail("a function or null");
-  return v.As<Napi::Function>();
+  napi_valuetype type = arg.type();
+  if (Arg::IsNullish(type)) return Napi::Function();
+  if (type != napi_function) arg.fail("a function or null");
+  return arg.value().As<Napi::Function>();
 }
 
 static uint32_t NumberField(const Arg& arg, Napi::Object object, const char* field) {

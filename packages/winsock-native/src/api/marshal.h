@@ -16,7 +16,9 @@ struct Arg {
   size_t index;
   const char* name;
   Napi::Value value() const { return info[index]; }
-  bool isNullish() const { return value().IsNull() || value().IsUndefined(); }
+  napi_valuetype type() const { return value().Type(); }  // one napi_typeof; the checks below share it
+  bool isNullish() const { return IsNullish(type()); }
+  static bool IsNullish(napi_valuetype type) { return type == napi_null || type == napi_undefined; }
   [[noreturn]] void fail(const char* expected) const;
 };
 

@@ -158,8 +158,9 @@ static void ReadOverlappedArgs(const Napi::CallbackInfo& info, TransferArgs* arg
                                                                               : "lpNumberOfBytesSent"},
                          true);
   Arg overlappedArg{info, args->function, 5, "lpOverlapped"};
-  if (!overlappedArg.isNullish()) {
-    args->overlapped = UnwrapOverlapped(info.Env(), overlappedArg.value());
+  napi_valuetype overlappedType = overlappedArg.type();
+  if (!Arg::IsNullish(overlappedType)) {
+    args->overlapped = UnwrapOverlapped(info.Env(), overlappedArg.value(), overlappedType);
     if (args->overlapped == nullptr) overlappedArg.fail("a WSAOVERLAPPED or null");
     args->overlappedValue = overlappedArg.value();
   }

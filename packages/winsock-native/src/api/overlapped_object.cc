@@ -28,7 +28,11 @@ Napi::Value OverlappedObject::GetInternalHigh(const Napi::CallbackInfo& info) {
 }
 
 OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value) {
-  if (!value.IsObject()) return nullptr;
+  return UnwrapOverlapped(env, value, value.Type());
+}
+
+OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value, napi_valuetype type) {
+  if (type != napi_object && type != napi_function) return nullptr;
   Napi::Object object = value.As<Napi::Object>();
   if (!object.InstanceOf(GetEnvState(env).overlappedClass.Value())) return nullptr;
   return OverlappedObject::Unwrap(object);

@@ -21,5 +21,7 @@ class OverlappedObject : public Napi::ObjectWrap<OverlappedObject> {
 
 // The WSAOVERLAPPED behind `value` (a WSAOVERLAPPED or subclass instance), or nullptr.
 OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value);
+// The same when the caller already knows typeof `value`.
+OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value, napi_valuetype type);
 
 }  // namespace wsn::api
