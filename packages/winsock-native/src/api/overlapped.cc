@@ -19,13 +19,44 @@ class OperationGuard {
   Operation* op_;
 };
 
+// Bytes per element, as Napi::TypedArray::ElementSize() counts them.
+static size_t ElementSize(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array:
+    case napi_uint8_array:
+    case napi_uint8_clamped_array:
+      return 1;
+    case napi_int16_array:
+    case napi_uint16_array:
+      return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array:
+      return 4;
+    case napi_float64_array:
+    case napi_bigint64_array:
+    case napi_biguint64_array:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
 // One WSABUF (or Buffer) as a slice. Returns a WSA error for a bad length or a detached buffer.
+// One napi_get_typedarray_info call gives everything (Napi::TypedArray's accessors would make four).
 static uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, IoSlice* slice) {
   if (!buffer.IsTypedArray()) arg.fail("WSABUF(s) whose .buf is a Buffer");
-  Napi::TypedArray view = buffer.As<Napi::TypedArray>();
-  Napi::ArrayBuffer backing = view.ArrayBuffer();
-  if (backing.IsDetached() || length > view.ByteLength()) return WSAEFAULT;
-  slice->base = static_cast<uint8_t*>(backing.Data()) + view.ByteOffset();
+  napi_env env = buffer.Env();
+  napi_typedarray_type type;
+  size_t elements = 0;
+  void* data = nullptr;
+  napi_value backing = nullptr;
+  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, buffer, &type, &elements, &data, &backing, nullptr),
+                       WSAEFAULT);
+  bool detached = false;
+  NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, backing, &detached), WSAEFAULT);
+  if (detached || length > elements * ElementSize(type)) return WSAEFAULT;
+  slice->base = data;  // the backing store's data + the view's byte offset
   slice->len = length;
   return kNoError;
 }
