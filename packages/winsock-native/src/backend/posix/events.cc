@@ -60,10 +60,12 @@ bool SetEventLocked(uint32_t handle) {
   auto it = Sync().events.find(handle);
   if (it == Sync().events.end()) return false;
   it->second.signaled = true;
-  // Copy: waking may not unregister here, but keep the loop independent of that.
-  std::vector<Waiter*> waiters = it->second.waiters;
-  for (Waiter* waiter : waiters) {
-    if (EvaluateLocked(*waiter) >= 0) WakeLocked(waiter);
+  // No copy of the list (it would cost an allocation per completion): waking only requests a delivery or
+  // notifies a condition variable, and every unregistration happens later, on the waiting thread.
+  // A wait-any waiter on this list names this event, which is now signalled: it is satisfied without walking
+  // (and looking up) every handle it waits on. Only wait-all waiters need the full evaluation.
+  for (Waiter* waiter : it->second.waiters) {
+    if (!waiter->waitAll || EvaluateLocked(*waiter) >= 0) WakeLocked(waiter);
   }
   return true;
 }
