@@ -6,15 +6,22 @@
  *              ^ read              ^ write
  */
 export class RecvBuffer {
-  private readonly storage: Buffer;
+  /** The memory received into: its own, or one lent by a BufferPool (given back by the owner when done). */
+  readonly storage: Buffer;
+  readonly capacity: number;
   private readPos = 0;
   private writePos = 0;
 
-  constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0) {
-      throw new RangeError(`RecvBuffer: capacity must be a positive integer, got ${capacity}`);
+  /** `capacityOrStorage`: a capacity to allocate, or the buffer to use as storage. */
+  constructor(capacityOrStorage: number | Buffer) {
+    if (typeof capacityOrStorage !== 'number') {
+      this.storage = capacityOrStorage;
+    } else if (Number.isInteger(capacityOrStorage) && capacityOrStorage > 0) {
+      this.storage = Buffer.allocUnsafe(capacityOrStorage);
+    } else {
+      throw new RangeError(`RecvBuffer: capacity must be a positive integer, got ${capacityOrStorage}`);
     }
-    this.storage = Buffer.allocUnsafe(capacity);
+    this.capacity = this.storage.length;
   }
 
   get dataSize(): number {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { closesocket, type SOCKET } from '@overlapped/winsock-native';
+import { BufferPool } from './buffer-pool.js';
 import type { CompletionStrategy } from './completion-strategy.js';
 import type { DisconnectReason } from './disconnect-reason.js';
 import type { Endpoint } from './endpoint.js';
@@ -13,11 +14,14 @@ export interface ServiceOptions {
   strategy: CompletionStrategy;
   sessionFactory: () => Session;
   maxSessions?: number;
-  /** Capacity of each session's RecvBuffer; default 64 KiB. */
+  /**
+   * Capacity of each session's RecvBuffer; default 4 KiB: a game server's messages are small (the lecture's
+   * buffer is 1000 bytes), it holds protocol's largest default packet, and 10,000 sessions need 40 MiB, not 640.
+   */
   recvBufferSize?: number;
 }
 
-const DEFAULT_RECV_BUFFER_SIZE = 64 * 1024;
+const DEFAULT_RECV_BUFFER_SIZE = 4 * 1024;
 
 /**
  * What the server and client services share (the lecture's Service): the live sessions, opening a session
@@ -26,10 +30,12 @@ const DEFAULT_RECV_BUFFER_SIZE = 64 * 1024;
  */
 export abstract class Service extends EventEmitter {
   private readonly live = new Set<Session>();
+  private readonly recvBuffers: BufferPool;
   private winsockStarted = false;
 
   constructor(protected readonly options: ServiceOptions) {
     super();
+    this.recvBuffers = new BufferPool(options.recvBufferSize ?? DEFAULT_RECV_BUFFER_SIZE);
   }
 
   /** Sessions opened and not yet released. */
@@ -74,7 +80,7 @@ export abstract class Service extends EventEmitter {
       socket,
       remote,
       strategy: this.options.strategy,
-      recvBufferSize: this.options.recvBufferSize ?? DEFAULT_RECV_BUFFER_SIZE,
+      recvBuffers: this.recvBuffers,
       onReleased: (released) => this.live.delete(released),
       onError: (error) => this.report(error),
     });

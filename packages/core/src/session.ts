@@ -1,4 +1,5 @@
 import { INVALID_SOCKET, SOCKET_ERROR, WSABUF, closesocket, winsockError, type SOCKET } from '@overlapped/winsock-native';
+import type { BufferPool } from './buffer-pool.js';
 import type { CompletionStrategy } from './completion-strategy.js';
 import { CLOSED_BY_PEER, RECV_BUFFER_OVERFLOW, reasonForError, type DisconnectReason } from './disconnect-reason.js';
 import type { Endpoint } from './endpoint.js';
@@ -11,7 +12,8 @@ export interface SessionBinding {
   socket: SOCKET;
   remote: Endpoint | null;
   strategy: CompletionStrategy;
-  recvBufferSize: number;
+  /** Where the session's RecvBuffer storage comes from, and goes back to once the session is released. */
+  recvBuffers: BufferPool;
   /** Called once, when the session is released (every pending operation has completed). */
   onReleased(session: Session): void;
   /** Errors that belong to no disconnect reason (a hook that threw, a failed closesocket). */
@@ -81,7 +83,7 @@ export class Session {
   open(binding: SessionBinding): void {
     if (this.state !== 'idle') throw new Error(`Session ${this.id} was already opened`);
     this.binding = binding;
-    this.recvBuffer = new RecvBuffer(binding.recvBufferSize);
+    this.recvBuffer = new RecvBuffer(binding.recvBuffers.take());
     this.state = 'connected';
     this.callHook('onConnected', () => this.onConnected());
     if (this.state === 'connected') this.postRecv();
@@ -160,6 +162,9 @@ export class Session {
     if (this.state !== 'disconnected' || this.pendingOps > 0) return;
     this.state = 'released';
     this.sendQueue.clear();
+    // Every operation has completed: nothing can write into the receive buffer any more.
+    this.binding!.recvBuffers.give(this.recvBuffer!.storage);
+    this.recvBuffer = null;
     this.binding!.onReleased(this);
     this.resolveClosed(this.reason);
   }

@@ -93,6 +93,57 @@ export interface NativeBinding {
   cancelWait(waiterId: number): boolean;
   /** Hands over what the addon cannot reach by itself (once per JS thread). */
   configure(hooks: { markAsUntransferable: (buffer: ArrayBuffer) => void }): void;
+  /** Drives pending I/O without blocking and without running JS (a loop polling a pending Internal). */
+  pollCompletions(): void;
+  /** The symbol under which each WSAOVERLAPPED keeps its completion state (a Uint32Array over native memory). */
+  readonly overlappedStateKey: symbol;
+  getResourceCounts(): ResourceCounts;
+}
+
+/** What the addon holds right now: live sockets, events and overlapped operation records (in flight or queued). */
+export interface ResourceCounts {
+  sockets: number;
+  events: number;
+  operations: number;
+}
+
+const STATUS_PENDING = 0x103;
+// A loop that spins on HasOverlappedIoCompleted (Internal) must make progress, as on Windows, where the kernel
+// completes the operation meanwhile. Here the thread's engine has to be driven: every this many reads that find
+// an operation pending, the read drives it. Rare enough that a scan over many pending operations (the event
+// strategy's) stays a plain memory read.
+const PENDING_READS_PER_POLL = 64;
+// Slots of the state array (core/operation.h, OverlappedState).
+const INTERNAL = 0;
+const INTERNAL_HIGH = 1;
+const PENDING_READS = 4;
+
+/** Internal and InternalHigh read the native state directly: no call into C++ per read. */
+function defineStateGetters(binding: NativeBinding): void {
+  const key = binding.overlappedStateKey;
+  const stateOf = (overlapped: object): Uint32Array => (overlapped as Record<symbol, Uint32Array>)[key]!;
+  Object.defineProperties(binding.WSAOVERLAPPED.prototype, {
+    Internal: {
+      get(this: object): number {
+        const state = stateOf(this);
+        const status = Atomics.load(state, INTERNAL);
+        if (status !== STATUS_PENDING || ++state[PENDING_READS]! % PENDING_READS_PER_POLL !== 0) return status;
+        binding.pollCompletions();
+        return Atomics.load(state, INTERNAL);
+      },
+      enumerable: false,
+      configurable: false,
+    },
+    InternalHigh: {
+      get(this: object): number {
+        const state = stateOf(this);
+        Atomics.load(state, INTERNAL); // ordered after Internal: a final status comes with its final byte count
+        return state[INTERNAL_HIGH]!;
+      },
+      enumerable: false,
+      configurable: false,
+    },
+  });
 }
 
 function load(): NativeBinding {
@@ -105,6 +156,7 @@ function load(): NativeBinding {
   }
   const binding = createRequire(import.meta.url)(path) as NativeBinding;
   binding.configure({ markAsUntransferable: markAsUntransferable as (buffer: ArrayBuffer) => void });
+  defineStateGetters(binding);
   return binding;
 }
 

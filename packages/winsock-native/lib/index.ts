@@ -6,7 +6,7 @@ export * from './structs.js';
 export * from './byteorder.js';
 export { describeError, WinsockError, winsockError, type ErrorDescription } from './errors.js';
 export { WSAWaitForMultipleEventsAsync, SleepExAsync } from './waits.js';
-export type { WSAOVERLAPPEDConstructor, LPWSAOVERLAPPED_COMPLETION_ROUTINE } from './binding.js';
+export type { WSAOVERLAPPEDConstructor, LPWSAOVERLAPPED_COMPLETION_ROUTINE, ResourceCounts } from './binding.js';
 import type { WSAOVERLAPPED as OverlappedShape } from './binding.js';
 
 /** Native-backed and subclassable: the completion routine receives the very object that was passed. */
@@ -44,4 +44,5 @@ export const {
   SleepEx,
   WSAEventSelect,
   WSAEnumNetworkEvents,
+  getResourceCounts,
 } = native;

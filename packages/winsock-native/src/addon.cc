@@ -17,8 +17,8 @@ EnvState& GetEnvState(napi_env env) {
 
 static void CleanupEnv(void* data) {
   auto* state = static_cast<EnvState*>(data);
-  CloseDeliveryChannel(state);
-  state->overlappedClass.Reset();
+  CloseDelivery(state);
+  state->overlappedStateKey.Reset();
   state->markAsUntransferable.Reset();
   state->jsProbe.Reset();
   delete state;
@@ -29,7 +29,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Freed by the cleanup hook, which runs while the env can still be used (instance-data finalizers may not).
   napi_set_instance_data(env, state, nullptr, nullptr);
   napi_add_env_cleanup_hook(env, CleanupEnv, state);
-  CreateDeliveryChannel(state);
   backend::AttachEnv(state);
   api::RegisterStartup(env, exports);
   api::RegisterSockets(env, exports);
@@ -38,6 +37,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   api::RegisterEvents(env, exports);
   api::RegisterWaits(env, exports);
   api::RegisterEventSelect(env, exports);
+  api::RegisterDiagnostics(env, exports);
   return exports;
 }
 

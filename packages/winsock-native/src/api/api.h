@@ -11,5 +11,6 @@ void RegisterOverlapped(Napi::Env env, Napi::Object exports);   // overlapped.cc
 void RegisterEvents(Napi::Env env, Napi::Object exports);       // event.cc
 void RegisterWaits(Napi::Env env, Napi::Object exports);        // wait.cc
 void RegisterEventSelect(Napi::Env env, Napi::Object exports);  // eventselect.cc
+void RegisterDiagnostics(Napi::Env env, Napi::Object exports);  // diagnostics.cc
 
 }  // namespace wsn::api

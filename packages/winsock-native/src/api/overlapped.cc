@@ -44,7 +44,9 @@ static size_t ElementSize(napi_typedarray_type type) {
 
 // One WSABUF (or Buffer) as a slice. Returns a WSA error for a bad length or a detached buffer.
 // One napi_get_typedarray_info call gives everything (Napi::TypedArray's accessors would make four).
-static uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, IoSlice* slice) {
+// `backing` (optional) receives the ArrayBuffer behind the view.
+static uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, IoSlice* slice,
+                          napi_value* backingOut = nullptr) {
   if (!buffer.IsTypedArray()) arg.fail("WSABUF(s) whose .buf is a Buffer");
   napi_env env = buffer.Env();
   napi_typedarray_type type;
@@ -58,11 +60,29 @@ static uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, I
   if (detached || length > elements * ElementSize(type)) return WSAEFAULT;
   slice->base = data;  // the backing store's data + the view's byte offset
   slice->len = length;
+  if (backingOut != nullptr) *backingOut = backing;
   return kNoError;
 }
 
-// lpBuffers + dwBufferCount -> op->slices and op->bufferValues.
-static uint32_t ReadBuffers(const Napi::CallbackInfo& info, const char* function, Operation* op) {
+// A pending operation writes into its buffers from whichever thread completes it. If JS transferred an
+// ArrayBuffer away (structuredClone / postMessage with a transfer list), its memory would move to an object we
+// hold no reference to and could be freed under the kernel. Untransferable ArrayBuffers are copied instead of
+// moved, so the memory we point at stays attached to the Buffer we retain. Done before the operation starts, so
+// a failure here leaves nothing queued.
+static void KeepAttached(Napi::Env env, napi_value backing) {
+  // Tagged once marked, so a buffer reused for every receive costs one native check, not a JS call.
+  static const napi_type_tag kMarked = {0x6f7665726c617070, 0x756e7472616e7366};
+  bool marked = false;
+  napi_check_object_type_tag(env, backing, &kMarked, &marked);
+  if (marked) return;
+  Napi::FunctionReference& mark = GetEnvState(env).markAsUntransferable;
+  if (mark.IsEmpty()) return;
+  mark.Call({backing});
+  napi_type_tag_object(env, backing, &kMarked);
+}
+
+// lpBuffers + dwBufferCount -> op->slices and op->bufferValues; `overlapped`: the buffers may outlive the call.
+static uint32_t ReadBuffers(const Napi::CallbackInfo& info, const char* function, Operation* op, bool overlapped) {
   Arg buffersArg{info, function, 1, "lpBuffers"};
   uint32_t count = ToUint32({info, function, 2, "dwBufferCount"});
   Napi::Value buffers = buffersArg.value();
@@ -79,8 +99,10 @@ static uint32_t ReadBuffers(const Napi::CallbackInfo& info, const char* function
     Napi::Value length = wsabuf.Get("len");
     if (!length.IsNumber()) buffersArg.fail("WSABUF(s) whose .len is a number");
     Napi::Value buffer = wsabuf.Get("buf");
-    uint32_t error = ReadSlice(buffersArg, buffer, length.As<Napi::Number>().Uint32Value(), &op->slices[i]);
+    napi_value backing = nullptr;
+    uint32_t error = ReadSlice(buffersArg, buffer, length.As<Napi::Number>().Uint32Value(), &op->slices[i], &backing);
     if (error != kNoError) return error;
+    if (overlapped) KeepAttached(info.Env(), backing);
     op->bufferValues[i] = buffer;
   }
   return kNoError;
@@ -116,34 +138,16 @@ static Napi::Value PlainTransfer(const Napi::CallbackInfo& info, const TransferA
   return FailSocket(env, kNoError);
 }
 
-// A pending operation writes into its buffers from the I/O thread. If JS transferred an ArrayBuffer away
-// (structuredClone / postMessage with a transfer list), its memory would move to an object we hold no reference
-// to and could be freed under the kernel. Untransferable ArrayBuffers are copied instead of moved, so the memory
-// we point at stays attached to the Buffer we reference.
-static void KeepBuffersAttached(Napi::Env env, const Operation* op) {
-  // Tagged once marked, so a buffer reused for every receive costs one native check, not a JS call.
-  static const napi_type_tag kMarked = {0x6f7665726c617070, 0x756e7472616e7366};
-  Napi::FunctionReference& mark = GetEnvState(env).markAsUntransferable;
-  if (mark.IsEmpty()) return;
-  for (napi_value buffer : op->bufferValues) {
-    Napi::ArrayBuffer backing = Napi::TypedArray(env, buffer).ArrayBuffer();
-    bool marked = false;
-    napi_check_object_type_tag(env, backing, &kMarked, &marked);
-    if (marked) continue;
-    mark.Call({backing});
-    napi_type_tag_object(env, backing, &kMarked);
-  }
-}
-
 static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const TransferArgs& args, Operation* op,
                                       OperationGuard& guard) {
   Napi::Env env = info.Env();
-  OverlappedState& state = args.overlapped->state;
+  OverlappedState& state = *args.overlapped->state;
   if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) return FailSocket(env, WSAEINVAL);
   op->kind = args.kind;
   op->state = &state;
   op->msgFlags = args.flags;
   op->overlappedValue = args.overlappedValue;
+  op->overlappedRef = *args.overlapped;  // the wrapper's own reference: retaining costs no new reference
   if (!args.routine.IsEmpty()) {
     op->routineValue = args.routine;
   } else {
@@ -152,12 +156,12 @@ static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const Tran
     if (op->event != 0) backend::ResetEvent(op->event);  // starting an operation resets its event
   }
   state.internalHigh.store(0, std::memory_order_relaxed);
+  state.pendingReads.store(0, std::memory_order_relaxed);
   state.internal.store(STATUS_PENDING, std::memory_order_release);
   uint32_t error = kNoError;
   switch (backend::StartOperation(args.socket, op, &error)) {
     case backend::StartResult::Pending:
       guard.release();
-      KeepBuffersAttached(env, op);  // still on this thread, inside this call: nothing ran in between
       return FailSocket(env, WSA_IO_PENDING);
     case backend::StartResult::Failed:
       // Nothing will be signalled: leave the OVERLAPPED reusable and report the error.
@@ -177,7 +181,7 @@ static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const Tran
 static Napi::Value Transfer(const Napi::CallbackInfo& info, TransferArgs& args) {
   Operation* op = AcquireOperation(&GetEnvState(info.Env()));
   OperationGuard guard(op);
-  uint32_t error = ReadBuffers(info, args.function, op);
+  uint32_t error = ReadBuffers(info, args.function, op, args.overlapped != nullptr);
   if (error != kNoError) return FailSocket(info.Env(), error);
   if (args.overlapped == nullptr) return PlainTransfer(info, args, op);
   return OverlappedTransfer(info, args, op, guard);
@@ -242,10 +246,10 @@ static Napi::Value WSAGetOverlappedResult(const Napi::CallbackInfo& info) {
   Napi::Object bytes = ToBox({info, function, 2, "lpcbTransfer"});
   bool wait = ToBool({info, function, 3, "fWait"});
   Napi::Object flags = ToBox({info, function, 4, "lpdwFlags"});
-  OverlappedState& state = overlapped->state;
+  OverlappedState& state = *overlapped->state;
   if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) {
     if (!wait) return Fail(env, WSA_IO_INCOMPLETE, Napi::Boolean::New(env, false));
-    backend::WaitForCompletion(&state);
+    backend::WaitForCompletion(&GetEnvState(env), &state);
   }
   SetBox(bytes, state.internalHigh.load(std::memory_order_relaxed));
   SetBox(flags, state.flags.load(std::memory_order_relaxed));
@@ -263,11 +267,20 @@ static Napi::Value Configure(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// pollCompletions(): what a JS loop that keeps reading a pending Internal calls now and then (lib/binding.ts):
+// it drives the engines without blocking and without running JS, as the kernel would on Windows.
+static Napi::Value PollCompletions(const Napi::CallbackInfo& info) {
+  backend::PollCompletions(&GetEnvState(info.Env()));
+  return info.Env().Undefined();
+}
+
 void RegisterOverlapped(Napi::Env env, Napi::Object exports) {
   Export<Configure>(env, exports, "configure");
-  Napi::Function overlappedClass = OverlappedObject::DefineClass(env);
-  GetEnvState(env).overlappedClass = Napi::Persistent(overlappedClass);
-  exports.Set("WSAOVERLAPPED", overlappedClass);
+  Napi::Symbol stateKey = Napi::Symbol::New(env, "WSAOVERLAPPED state");
+  GetEnvState(env).overlappedStateKey = Napi::Persistent(Napi::Value(stateKey));
+  exports.Set("overlappedStateKey", stateKey);
+  exports.Set("WSAOVERLAPPED", OverlappedObject::DefineClass(env));
+  Export<PollCompletions>(env, exports, "pollCompletions");
   Export<WSARecv>(env, exports, "WSARecv");
   Export<WSASend>(env, exports, "WSASend");
   Export<PlainCall<OpKind::Recv>>(env, exports, "recv");

@@ -1,30 +1,30 @@
 #include "api/overlapped_object.h"
 
+#include <new>
+
 #include "core/env_state.h"
 
 namespace wsn::api {
 
-Napi::Function OverlappedObject::DefineClass(Napi::Env env) {
-  return ObjectWrap::DefineClass(env, "WSAOVERLAPPED",
-                                 {InstanceAccessor<&OverlappedObject::GetInternal>("Internal"),
-                                  InstanceAccessor<&OverlappedObject::GetInternalHigh>("InternalHigh")});
-}
+// A type tag instead of instanceof: one native check, whatever the prototype chain of a subclass looks like.
+static const napi_type_tag kOverlappedTag = {0x4f5645524c415050, 0x4544575341000001};
+
+Napi::Function OverlappedObject::DefineClass(Napi::Env env) { return ObjectWrap::DefineClass(env, "WSAOVERLAPPED", {}); }
 
 OverlappedObject::OverlappedObject(const Napi::CallbackInfo& info) : ObjectWrap(info) {
+  Napi::Env env = info.Env();
   Napi::Object self = info.This().As<Napi::Object>();
+  EnvState& envState = GetEnvState(env);
+  Napi::ArrayBuffer memory = Napi::ArrayBuffer::New(env, sizeof(OverlappedState));
+  state = new (memory.Data()) OverlappedState();
+  // Other threads write into this memory while an operation is pending: it must never move to another owner.
+  if (!envState.markAsUntransferable.IsEmpty()) envState.markAsUntransferable.Call({memory});
+  self.Set(envState.overlappedStateKey.Value(),
+           Napi::Uint32Array::New(env, sizeof(OverlappedState) / sizeof(uint32_t), memory, 0));
   self.Set("Offset", 0);
   self.Set("OffsetHigh", 0);
   self.Set("hEvent", 0);
-}
-
-Napi::Value OverlappedObject::GetInternal(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), state.internal.load(std::memory_order_acquire));
-}
-
-Napi::Value OverlappedObject::GetInternalHigh(const Napi::CallbackInfo& info) {
-  // Ordered after Internal: a reader that saw the final status sees the final byte count.
-  state.internal.load(std::memory_order_acquire);
-  return Napi::Number::New(info.Env(), state.internalHigh.load(std::memory_order_relaxed));
+  napi_type_tag_object(env, self, &kOverlappedTag);
 }
 
 OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value) {
@@ -33,9 +33,13 @@ OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value) {
 
 OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value, napi_valuetype type) {
   if (type != napi_object && type != napi_function) return nullptr;
-  Napi::Object object = value.As<Napi::Object>();
-  if (!object.InstanceOf(GetEnvState(env).overlappedClass.Value())) return nullptr;
-  return OverlappedObject::Unwrap(object);
+  bool tagged = false;
+  napi_check_object_type_tag(env, value, &kOverlappedTag, &tagged);
+  if (!tagged) return nullptr;
+  void* wrapped = nullptr;
+  // A subclass whose constructor threw before super() returned has the tag but no wrapped object yet.
+  if (napi_unwrap(env, value, &wrapped) != napi_ok) return nullptr;
+  return static_cast<OverlappedObject*>(wrapped);
 }
 
 }  // namespace wsn::api

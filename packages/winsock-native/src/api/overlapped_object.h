@@ -1,5 +1,6 @@
-// WSAOVERLAPPED: a native-backed, subclassable JS class. Internal / InternalHigh are read-only views of the
-// native completion state; Offset, OffsetHigh and hEvent are plain properties (hEvent is read at each start).
+// WSAOVERLAPPED: a native-backed, subclassable JS class. Its completion state (Internal, InternalHigh, ...) lives
+// in an ArrayBuffer of its own that JS reads directly (lib/binding.ts defines the Internal / InternalHigh
+// getters over it); Offset, OffsetHigh and hEvent are plain properties (hEvent is read at each start).
 #pragma once
 #include <napi.h>
 
@@ -12,11 +13,7 @@ class OverlappedObject : public Napi::ObjectWrap<OverlappedObject> {
   static Napi::Function DefineClass(Napi::Env env);
   explicit OverlappedObject(const Napi::CallbackInfo& info);
 
-  OverlappedState state;
-
- private:
-  Napi::Value GetInternal(const Napi::CallbackInfo& info);
-  Napi::Value GetInternalHigh(const Napi::CallbackInfo& info);
+  OverlappedState* state = nullptr;  // in the ArrayBuffer kept by the object's state property
 };
 
 // The WSAOVERLAPPED behind `value` (a WSAOVERLAPPED or subclass instance), or nullptr.

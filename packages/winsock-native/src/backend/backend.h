@@ -37,12 +37,25 @@ struct OptionValue {
 struct DeliveryBatch;
 
 // ---- per JS thread ----
+// On the env's thread at module load: creates env->channel, the backend's way of running delivery batches
+// (core/delivery.h, DeliverBatch) on this thread.
 void AttachEnv(EnvState* env);
 // Env teardown, on the env's thread: cancels every operation the env issued without calling into JS, closes the
 // sockets and events it created and hands back (in `leftovers`) every op and waiter callback still referenced.
+// Returns only once no other thread can still touch the env or its operations.
 void DetachEnv(EnvState* env, DeliveryBatch* leftovers);
-// After DetachEnv and once the env's threadsafe function is released: stops the I/O thread if no env needs it.
-void ReleaseReactor(EnvState* env);
+// After DetachEnv and once the leftovers are released: closes the channel.
+void CloseChannel(EnvState* env);
+// Whether the channel keeps the env's event loop (and so the process or worker) alive (JS thread).
+void SetKeepAlive(EnvState* env, bool alive);
+// Drives pending I/O without blocking and without running JS (a JS loop polling a pending Internal).
+void PollCompletions(EnvState* env);
+
+struct ResourceCounts {
+  uint32_t sockets = 0;
+  uint32_t events = 0;
+};
+ResourceCounts CountResources();
 
 // ---- startup ----
 uint32_t Startup();  // process-wide counter, as in Windows
@@ -77,8 +90,8 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error);
 // Writes the WSAOVERLAPPED state and announces the completion (routine queued, or event set).
 // Returns true if the backend took `op` (it will come back through the env's queues); false: caller recycles it.
 bool AnnounceCompletion(Operation* op);
-// Blocks the calling thread until `state` is no longer STATUS_PENDING.
-void WaitForCompletion(const OverlappedState* state);
+// Blocks the calling JS thread until `state` is no longer STATUS_PENDING.
+void WaitForCompletion(EnvState* env, const OverlappedState* state);
 
 // ---- events ----
 uint32_t CreateEvent(EnvState* env, uint32_t* handle);
@@ -112,7 +125,7 @@ struct ResolvedWait {
   bool runsRoutines;  // the `routines` of the batch run first; a throwing routine rejects this wait
 };
 struct DeliveryBatch {
-  std::vector<Operation*> finished;        // recycle (delete references)
+  std::vector<Operation*> finished;        // recycle (release what they retained)
   std::deque<Operation*> routines;         // run in order, for the waiter flagged runsRoutines
   std::vector<ResolvedWait> resolved;
   bool waitersRemain = false;

@@ -1,4 +1,6 @@
-// Getting completions, routines and async-wait results onto the issuing JS thread, in batches.
+// Getting completions, routines and async-wait results onto the issuing JS thread, in batches. How a batch is
+// scheduled is the backend's (its Channel: a threadsafe function on Windows, the thread's own engine on Linux);
+// what a batch does is the same everywhere.
 #pragma once
 #include <napi.h>
 
@@ -8,11 +10,13 @@
 
 namespace wsn {
 
-// Creates the env's threadsafe function (unreferenced: it keeps the process alive only while async waits pend).
-void CreateDeliveryChannel(EnvState* env);
+// On the env's JS thread, inside a callback scope: releases finished operations, runs the routines an alertable
+// waiter takes, settles async waits. A throwing routine rejects the wait that ran it; a throwing wait callback
+// is reported as an uncaught exception, and every other wait of the batch is still settled.
+void DeliverBatch(Napi::Env env, EnvState* state);
 // Env teardown: detaches from the backend, releases every reference without calling into JS.
-void CloseDeliveryChannel(EnvState* env);
-// References the threadsafe function exactly while the env has async waiters (JS thread).
+void CloseDelivery(EnvState* env);
+// Keeps the process alive exactly while the env has async waiters (JS thread).
 void UpdateKeepAlive(EnvState* env);
 
 // Runs completion routines in FIFO order on the JS thread. If one throws, the ones not run yet go back to the

@@ -2,6 +2,7 @@
 #pragma once
 #include <napi.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -9,31 +10,36 @@
 namespace wsn {
 
 struct Operation;
-namespace backend { struct Waiter; }
+namespace backend {
+struct Waiter;
+struct Channel;
+}  // namespace backend
 
 struct EnvState {
   explicit EnvState(napi_env e) : env(e) {}
 
   napi_env env;
-  napi_threadsafe_function tsfn = nullptr;  // delivers completions and async-wait results to this thread
-  Napi::FunctionReference overlappedClass;  // WSAOVERLAPPED constructor, for instanceof checks
+  // How completions and async-wait results reach this thread: the backend's own (backend.h, AttachEnv).
+  backend::Channel* channel = nullptr;
   Napi::FunctionReference markAsUntransferable;  // node:worker_threads', handed over by lib/binding.ts
+  Napi::Reference<Napi::Value> overlappedStateKey;  // the symbol under which a WSAOVERLAPPED keeps its state
   Napi::FunctionReference jsProbe;          // a no-op: calling it fails once the env is being torn down
   uint32_t lastError = 0;                   // WSAGetLastError() is per thread
 
   // Touched by this JS thread only.
   std::vector<Operation*> operationPool;
   uint32_t nextWaiterId = 1;
-  bool tsfnReferenced = false;
-  bool usesReactor = false;
+  bool keptAlive = false;
 
   // Guarded by the backend's synchronisation lock.
   bool alive = true;                        // false once cleanup started: nothing may call into this env any more
-  bool deliveryScheduled = false;           // one tsfn call outstanding at most
+  bool deliveryDue = false;                 // a delivery batch has work: the channel runs one soon
   std::deque<Operation*> routineQueue;      // completed ops whose routine waits for an alertable wait (APC queue)
-  std::vector<Operation*> finishedQueue;    // completed ops whose references must be deleted on this thread
+  std::vector<Operation*> finishedQueue;    // completed ops whose references must be released on this thread
   std::vector<backend::Waiter*> asyncWaiters;  // oldest first
+  std::vector<backend::Waiter*> readyWaiters;  // async waiters an event was set for since the last delivery
   backend::Waiter* blockingWaiter = nullptr;   // this thread, blocked in a native wait
+  std::atomic<uint32_t> operationsInFlight{0};  // queued in a socket or being completed by another thread
 };
 
 EnvState& GetEnvState(napi_env env);

@@ -1,7 +1,7 @@
-// Per-env attach/detach: what a worker's exit or the process's exit must undo.
+// Per-env detach: what a worker's exit or the process's exit must undo. (Attaching is the engine's:
+// backend/linux/engine.cc.)
 #include <algorithm>
 
-#include "backend/posix/reactor.h"
 #include "backend/posix/socket.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
@@ -9,26 +9,28 @@
 namespace wsn::backend {
 using namespace wsn::posix;
 
-void AttachEnv(EnvState*) {}
-
-// Takes the env's ops out of a socket that outlives it (another env created the socket).
-static void RemoveOperationsOf(EnvState* env, Socket& socket, std::vector<Operation*>* removed) {
+// Takes the env's ops out of a socket that outlives it (another env created the socket). Returns how many.
+static size_t RemoveOperationsOf(EnvState* env, Socket& socket, std::vector<Operation*>* removed) {
   std::lock_guard<std::mutex> lock(socket.mutex);
+  size_t count = 0;
   for (auto* queue : {&socket.readQueue, &socket.writeQueue}) {
     auto mine = std::stable_partition(queue->begin(), queue->end(), [&](Operation* op) { return op->env != env; });
+    count += static_cast<size_t>(queue->end() - mine);
     removed->insert(removed->end(), mine, queue->end());
     queue->erase(mine, queue->end());
   }
+  return count;
 }
 
 void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
   {
-    std::lock_guard<std::mutex> lock(Sync().mutex);
+    SyncLock lock;
     env->alive = false;  // from now on nothing asks for a delivery on this env
   }
+  size_t taken = 0;
   for (const SocketPtr& socket : AllSockets()) {
     if (socket->owner != env) {
-      RemoveOperationsOf(env, *socket, &leftovers->finished);
+      taken += RemoveOperationsOf(env, *socket, &leftovers->finished);
       continue;
     }
     RemoveSocket(socket->handle);
@@ -37,31 +39,40 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
     for (Operation* op : aborted) {
       if (op->env == env) {
         leftovers->finished.push_back(op);  // its JS thread is gone: no routine, no event, just release
+        taken++;
       } else {
         op->error = WSA_OPERATION_ABORTED;
         AnnounceCompletion(op);
       }
     }
   }
-  // Every socket lock has been taken once above, so no I/O-thread completion for this env is still in flight.
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
+  env->operationsInFlight.fetch_sub(static_cast<uint32_t>(taken), std::memory_order_acq_rel);
+  // Operations another thread took out of a queue before we looked (a closesocket elsewhere, a drain in
+  // progress) are still in its hands: it announces them into this env's queues, and only then may the env go.
+  Sync().operationsReturned.wait(lock.native(), [&] { return env->operationsInFlight.load() == 0; });
   auto& finished = leftovers->finished;
   finished.insert(finished.end(), env->routineQueue.begin(), env->routineQueue.end());
   finished.insert(finished.end(), env->finishedQueue.begin(), env->finishedQueue.end());
   env->routineQueue.clear();
   env->finishedQueue.clear();
   for (Waiter* waiter : env->asyncWaiters) {
+    waiter->queuedReady = false;
     UnregisterLocked(waiter);
     leftovers->resolved.push_back({waiter->callback, WSA_WAIT_FAILED, false});
     delete waiter;
   }
   env->asyncWaiters.clear();
+  env->readyWaiters.clear();
   CloseEventsOfLocked(env);
 }
 
-void ReleaseReactor(EnvState* env) {
-  if (env->usesReactor) reactor::Release();
-  env->usesReactor = false;
+ResourceCounts CountResources() {
+  ResourceCounts counts;
+  counts.sockets = static_cast<uint32_t>(SocketCount());
+  SyncLock lock;
+  counts.events = static_cast<uint32_t>(Sync().events.size());
+  return counts;
 }
 
 }  // namespace wsn::backend

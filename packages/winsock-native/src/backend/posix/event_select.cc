@@ -16,7 +16,7 @@ void RecordNetworkEvent(Socket& socket, int bit, uint32_t error) {
   socket.recordedEvents |= 1u << bit;
   socket.eventErrors[bit] = static_cast<int32_t>(error);
   if (socket.selectEvent == 0) return;
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   SetEventLocked(socket.selectEvent);
 }
 
@@ -104,7 +104,7 @@ namespace wsn::backend {
 using namespace wsn::posix;
 
 static bool EventExists(uint32_t event) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   return Sync().events.count(event) == 1;
 }
 

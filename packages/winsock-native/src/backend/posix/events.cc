@@ -39,6 +39,11 @@ void RegisterLocked(Waiter* waiter) {
 }
 
 void UnregisterLocked(Waiter* waiter) {
+  if (waiter->queuedReady) {
+    auto& ready = waiter->env->readyWaiters;
+    ready.erase(std::remove(ready.begin(), ready.end(), waiter), ready.end());
+    waiter->queuedReady = false;
+  }
   auto& events = Sync().events;
   for (uint32_t h : waiter->handles) {
     auto it = events.find(h);
@@ -49,10 +54,16 @@ void UnregisterLocked(Waiter* waiter) {
 }
 
 static void WakeLocked(Waiter* waiter) {
+  EnvState* env = waiter->env;
   if (waiter->callback != nullptr) {
-    RequestDelivery(waiter->env);
-  } else {
-    waiter->wake.notify_one();
+    // The ready list: a delivery evaluates only the waiters an event was set for, not every waiter of the env.
+    if (!waiter->queuedReady) {
+      waiter->queuedReady = true;
+      env->readyWaiters.push_back(waiter);
+    }
+    RequestDelivery(env);
+  } else if (!IsCurrentThread(env)) {
+    WakeEnvLocked(env);  // a blocked thread; on its own thread it evaluates again after driving the engines
   }
 }
 
@@ -73,7 +84,7 @@ bool SetEventLocked(uint32_t handle) {
 void QueueRoutineLocked(Operation* op) {
   EnvState* env = op->env;
   env->routineQueue.push_back(op);
-  if (env->blockingWaiter != nullptr && env->blockingWaiter->alertable) env->blockingWaiter->wake.notify_one();
+  if (env->blockingWaiter != nullptr && env->blockingWaiter->alertable && !IsCurrentThread(env)) WakeEnvLocked(env);
   for (Waiter* waiter : env->asyncWaiters) {
     if (waiter->alertable) {
       RequestDelivery(env);
@@ -95,24 +106,24 @@ namespace wsn::backend {
 using namespace wsn::posix;
 
 uint32_t CreateEvent(EnvState* env, uint32_t* handle) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   *handle = NextHandle();
   Sync().events[*handle].owner = env;
   return kNoError;
 }
 
 uint32_t CloseEvent(uint32_t handle) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   return Sync().events.erase(handle) == 1 ? kNoError : WSA_INVALID_HANDLE;
 }
 
 uint32_t SetEvent(uint32_t handle) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   return SetEventLocked(handle) ? kNoError : WSA_INVALID_HANDLE;
 }
 
 uint32_t ResetEvent(uint32_t handle) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   auto it = Sync().events.find(handle);
   if (it == Sync().events.end()) return WSA_INVALID_HANDLE;
   it->second.signaled = false;

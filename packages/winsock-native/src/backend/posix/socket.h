@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "backend/posix/engine.h"
 
 namespace wsn {
 struct EnvState;
@@ -18,15 +19,24 @@ namespace wsn::posix {
 enum class ConnectState : uint8_t { Idle, Connecting, Connected, Failed };
 
 struct Socket {
-  Socket(uint32_t h, int descriptor, EnvState* creator) : handle(h), fd(descriptor), owner(creator) {}
+  Socket(uint32_t h, int descriptor, EnvState* creator, EnginePtr e)
+      : handle(h), fd(descriptor), owner(creator), engine(std::move(e)) {}
 
   const uint32_t handle;
   const int fd;
-  EnvState* const owner;  // its sockets are closed when this env goes away
+  EnvState* const owner;   // its sockets are closed when this env goes away
+  const EnginePtr engine;  // the owner's: the epoll set this socket is registered in
 
-  // Guards everything below. The I/O thread holds it while it drains the queues, the JS thread while it tries
-  // a syscall and queues: that is what makes a readiness edge impossible to lose.
+  // Guards everything below. Whoever drains the engine holds it while it completes queued operations, the JS
+  // thread while it tries a syscall and queues: that is what makes a readiness edge impossible to lose.
   std::mutex mutex;
+  // Readiness cache: false once a syscall said EAGAIN (or a receive came back short, which drained the socket),
+  // true again at the next edge. A receive posted on a socket known to be empty queues without a syscall.
+  bool readable = true;
+  bool writable = true;
+  // The peer's FIN or RST was seen at an edge. A receive stops short of a FIN queued behind data, and the FIN
+  // makes no new edge: from here on a short receive does not mean the socket is drained.
+  bool hangupSeen = false;
   bool closed = false;
   bool nonBlocking = false;  // FIONBIO / WSAEventSelect: affects non-overlapped calls only
   bool listening = false;
@@ -60,15 +70,21 @@ bool Started();
 // Looks a handle up; *error gets WSANOTINITIALISED or WSAENOTSOCK when there is no such socket.
 SocketPtr FindSocket(uint32_t handle, uint32_t* error);
 SocketPtr FindSocket(uint32_t handle);  // for the I/O thread: no error wanted
-// Adopts an fd (already O_NONBLOCK) and registers it with the reactor.
+// Adopts an fd (already O_NONBLOCK) and registers it with the env's engine.
 SocketPtr AddSocket(EnvState* env, int fd);
 SocketPtr RemoveSocket(uint32_t handle);
+size_t SocketCount();
 std::vector<SocketPtr> AllSockets();
 // Closes an already removed socket: every queued op is taken out (to `aborted`), the fd closed.
 void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted);
 
-// Blocks (poll) until `fd` is ready for `events`; used to emulate blocking Winsock calls.
+// Blocks until `fd` is ready for `events`, driving the engines meanwhile (other operations of this thread
+// still complete, as the kernel completes them on Windows); used to emulate blocking Winsock calls.
 void WaitForFd(int fd, short events);
+// What the engine does with a readiness edge of a registered socket (readiness.cc).
+void OnSocketReady(Socket& socket, uint32_t readyEvents);
+// Readiness bits passed to OnSocketReady.
+constexpr uint32_t kReadable = 1, kWritable = 2, kHangup = 4;
 
 // With socket.mutex held: settles a connect in progress (records FD_CONNECT); no-op if still in progress.
 void ResolveConnect(Socket& socket);

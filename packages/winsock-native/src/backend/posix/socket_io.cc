@@ -77,9 +77,17 @@ static bool TryReceive(Socket& socket, Operation* op) {
   if (received >= 0) {
     op->transferred = static_cast<size_t>(received);
     op->error = kNoError;
+    // A stream receive that came back short took everything there was: the next edge says when more arrives.
+    if (received > 0 && (op->msgFlags & MSG_PEEK) == 0 && !socket.hangupSeen &&
+        static_cast<size_t>(received) < TotalLength(op->slices.data(), op->slices.size())) {
+      socket.readable = false;
+    }
     return true;
   }
-  if (WouldBlock(errno)) return false;
+  if (WouldBlock(errno)) {
+    socket.readable = false;
+    return false;
+  }
   op->error = ErrorFromReceive(socket, errno);
   return true;
 }
@@ -99,7 +107,10 @@ static bool TrySend(Socket& socket, Operation* op) {
     ssize_t sent = sendmsg(socket.fd, &message, MSG_NOSIGNAL | static_cast<int>(op->msgFlags));
     if (sent < 0) {
       if (errno == EINTR) continue;
-      if (WouldBlock(errno)) return false;
+      if (WouldBlock(errno)) {
+        socket.writable = false;
+        return false;
+      }
       op->error = WsaErrorFromErrno(errno);
       return true;
     }
@@ -118,7 +129,7 @@ static bool TrySend(Socket& socket, Operation* op) {
 
 void DrainReadQueue(Socket& socket) {
   auto& queue = socket.readQueue;
-  while (!queue.empty()) {
+  while (!queue.empty() && (socket.readable || socket.resetSeen)) {
     Operation* op = queue.front();
     if (!TryReceive(socket, op)) return;
     socket.readReported = false;  // a completed receive re-enables FD_READ (recorded by the caller's look)
@@ -129,7 +140,7 @@ void DrainReadQueue(Socket& socket) {
 
 void DrainWriteQueue(Socket& socket) {
   auto& queue = socket.writeQueue;
-  while (!queue.empty()) {
+  while (!queue.empty() && socket.writable) {
     Operation* op = queue.front();
     if (!TrySend(socket, op)) return;
     queue.pop_front();
@@ -203,22 +214,29 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
   if (!socket) return StartResult::Failed;
   const bool receive = op->kind == OpKind::Recv;
   op->msgFlags = receive ? TranslateRecvFlags(op->msgFlags) : 0;
-  std::lock_guard<std::mutex> lock(socket->mutex);
-  *error = receive ? ReceiveBlocker(*socket) : SendBlocker(*socket);
-  if (*error != kNoError) return StartResult::Failed;
-  auto& queue = receive ? socket->readQueue : socket->writeQueue;
-  // Only an empty queue may try at once: later operations must not overtake earlier ones.
-  if (queue.empty()) {
-    bool finished = receive ? TryReceive(*socket, op) : TrySend(*socket, op);
-    if (finished) {
-      if (receive) ReenableRead(*socket);
-      // An error at the first attempt is the call's error: nothing will ever be signalled for it.
-      *error = op->error;
-      return op->error == kNoError ? StartResult::Completed : StartResult::Failed;
+  {
+    std::lock_guard<std::mutex> lock(socket->mutex);
+    *error = receive ? ReceiveBlocker(*socket) : SendBlocker(*socket);
+    if (*error != kNoError) return StartResult::Failed;
+    auto& queue = receive ? socket->readQueue : socket->writeQueue;
+    // Only an empty queue may try at once: later operations must not overtake earlier ones. A socket the cache
+    // knows to be empty (or full) is not asked: its next edge drains the queue.
+    if (queue.empty() && (receive ? socket->readable || socket->resetSeen : socket->writable)) {
+      bool finished = receive ? TryReceive(*socket, op) : TrySend(*socket, op);
+      if (finished) {
+        if (receive) ReenableRead(*socket);
+        // An error at the first attempt is the call's error: nothing will ever be signalled for it.
+        *error = op->error;
+        return op->error == kNoError ? StartResult::Completed : StartResult::Failed;
+      }
     }
+    op->socket = socket.get();
+    op->env->operationsInFlight.fetch_add(1, std::memory_order_relaxed);
+    queue.push_back(op);
   }
+  // Outside the socket lock: whoever completes the op meanwhile only queues it for this thread, which releases
+  // what is retained here, later, from a delivery.
   RetainForPending(op);
-  queue.push_back(op);
   return StartResult::Pending;
 }
 

@@ -9,7 +9,6 @@
 #include <unordered_map>
 
 #include "backend/posix/errno_map.h"
-#include "backend/posix/reactor.h"
 #include "backend/posix/socket.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
@@ -47,17 +46,18 @@ SocketPtr FindSocket(uint32_t handle, uint32_t* error) {
 }
 
 SocketPtr AddSocket(EnvState* env, int fd) {
-  if (!env->usesReactor) {
-    reactor::Acquire();
-    env->usesReactor = true;
-  }
-  auto socket = std::make_shared<Socket>(NextHandle(), fd, env);
+  auto socket = std::make_shared<Socket>(NextHandle(), fd, env, EngineOf(env));
   {
     std::lock_guard<std::mutex> lock(Table().mutex);
     Table().sockets.emplace(socket->handle, socket);
   }
-  reactor::Register(fd, socket->handle);
+  RegisterSocket(*socket);
   return socket;
+}
+
+size_t SocketCount() {
+  std::lock_guard<std::mutex> lock(Table().mutex);
+  return Table().sockets.size();
 }
 
 SocketPtr RemoveSocket(uint32_t handle) {
@@ -78,6 +78,7 @@ std::vector<SocketPtr> AllSockets() {
 }
 
 void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted) {
+  UnregisterSocket(socket);  // before the socket lock: a drain takes the engine's lock first
   std::lock_guard<std::mutex> lock(socket.mutex);
   if (socket.closed) return;
   socket.closed = true;
@@ -85,13 +86,20 @@ void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted) {
   aborted->insert(aborted->end(), socket.writeQueue.begin(), socket.writeQueue.end());
   socket.readQueue.clear();
   socket.writeQueue.clear();
-  reactor::Unregister(socket.fd);
   close(socket.fd);  // SO_LINGER {1, 0} makes this send an RST, as on Windows
 }
 
 void WaitForFd(int fd, short events) {
-  pollfd entry{fd, events, 0};
-  while (poll(&entry, 1, -1) < 0 && errno == EINTR) {
+  EnvState* self = CurrentEnv();
+  for (;;) {
+    pollfd entry{fd, events, 0};
+    if (poll(&entry, 1, 0) > 0) return;
+    if (self == nullptr) {
+      while (poll(&entry, 1, -1) < 0 && errno == EINTR) {
+      }
+      return;
+    }
+    if (!DriveEngines(self)) SleepUntilActivity(self, fd, events, false, -1);
   }
 }
 

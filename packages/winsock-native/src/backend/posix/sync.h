@@ -1,6 +1,6 @@
 // The emulation's synchronisation objects: event objects, waiters, per-env routine (APC) queues.
 // One process-wide mutex guards all of them and the queue fields of every EnvState: simple and obviously
-// correct. Lock order: a socket's mutex may be held when taking this one, never the other way round.
+// correct. Lock order: an engine's drain lock, then a socket's mutex, then this one; never the other way round.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "backend/posix/engine.h"
 
 namespace wsn::backend {
 
@@ -21,8 +22,7 @@ struct Waiter {
   uint32_t id = 0;
   napi_ref callback = nullptr;
   bool poll = false;
-  // Blocking waiters only: the blocked JS thread sleeps on it.
-  std::condition_variable wake;
+  bool queuedReady = false;  // in env->readyWaiters: an event it names was set since the last delivery
 };
 
 }  // namespace wsn::backend
@@ -39,12 +39,31 @@ struct EventObject {
 
 struct SyncState {
   std::mutex mutex;
-  std::condition_variable completionChanged;  // WSAGetOverlappedResult(fWait = TRUE) sleeps on it
+  std::condition_variable operationsReturned;  // DetachEnv waits on it for operations other threads hold
   std::unordered_map<uint32_t, EventObject> events;
+  std::vector<EnvState*> completionWaiters;    // threads in WSAGetOverlappedResult(fWait = TRUE)
 };
 
 SyncState& Sync();
 uint32_t NextHandle();  // SOCKET and WSAEVENT values: one counter, never reused
+
+// Sync().mutex, held for a scope; the wakes deferred under it are written once it is released.
+class SyncLock {
+ public:
+  SyncLock() : lock_(Sync().mutex) {}
+  ~SyncLock() {
+    if (lock_.owns_lock()) unlock();
+  }
+  void lock() { lock_.lock(); }
+  void unlock() {
+    lock_.unlock();
+    FlushWakes();
+  }
+  std::unique_lock<std::mutex>& native() { return lock_; }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+};
 
 // The functions below need Sync().mutex held.
 bool SetEventLocked(uint32_t handle);

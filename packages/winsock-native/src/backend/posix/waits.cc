@@ -18,9 +18,23 @@ static bool RoutinesReadyLocked(EnvState* env, bool alertable) {
   return alertable && !env->routineQueue.empty();
 }
 
+// What ends a blocking wait now, or kWaitRegistered if nothing does yet.
+static uint32_t BlockingOutcomeLocked(EnvState* env, const Waiter& waiter, std::deque<Operation*>* routines) {
+  // Routines first: an alertable wait that finds some runs them and reports WAIT_IO_COMPLETION even when an
+  // awaited event is signalled too (measured Windows behaviour).
+  if (RoutinesReadyLocked(env, waiter.alertable)) {
+    routines->swap(env->routineQueue);
+    return WAIT_IO_COMPLETION;
+  }
+  int index = EvaluateLocked(waiter);
+  return index >= 0 ? WSA_WAIT_EVENT_0 + index : kWaitRegistered;
+}
+
+// The calling thread drives the engines while it waits: what completes meanwhile (its own operations, or those
+// of a thread that is busy) sets events and queues routines, as Windows' kernel would.
 uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std::deque<Operation*>* routines,
               uint32_t* error) {
-  std::unique_lock<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   if (!AllHandlesValidLocked(request)) {
     *error = WSA_INVALID_HANDLE;
     return WSA_WAIT_FAILED;
@@ -30,47 +44,38 @@ uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std
   waiter.handles = request.handles;
   waiter.waitAll = request.waitAll;
   waiter.alertable = request.alertable;
+  RegisterLocked(&waiter);
+  env->blockingWaiter = &waiter;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-  bool registered = false;
   uint32_t result;
   for (;;) {
-    // Routines first: an alertable wait that finds some runs them and reports WAIT_IO_COMPLETION even when an
-    // awaited event is signalled too (measured Windows behaviour).
-    if (RoutinesReadyLocked(env, request.alertable)) {
-      routines->swap(env->routineQueue);
-      result = WAIT_IO_COMPLETION;
-      break;
+    if ((result = BlockingOutcomeLocked(env, waiter, routines)) != kWaitRegistered) break;
+    lock.unlock();
+    const bool handled = DriveEngines(env);
+    lock.lock();
+    if ((result = BlockingOutcomeLocked(env, waiter, routines)) != kWaitRegistered) break;
+    if (handled) continue;  // something moved: drive again before sleeping
+    int sleepMs = -1;
+    if (timeoutMs != WSA_INFINITE) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        result = WSA_WAIT_TIMEOUT;
+        break;
+      }
+      sleepMs = static_cast<int>(left.count());
     }
-    int index = EvaluateLocked(waiter);
-    if (index >= 0) {
-      result = WSA_WAIT_EVENT_0 + index;
-      break;
-    }
-    if (timeoutMs != WSA_INFINITE && std::chrono::steady_clock::now() >= deadline) {
-      result = WSA_WAIT_TIMEOUT;
-      break;
-    }
-    if (!registered) {
-      RegisterLocked(&waiter);
-      env->blockingWaiter = &waiter;
-      registered = true;
-    }
-    if (timeoutMs == WSA_INFINITE) {
-      waiter.wake.wait(lock);
-    } else {
-      waiter.wake.wait_until(lock, deadline);
-    }
+    lock.unlock();
+    SleepUntilActivity(env, -1, 0, true, sleepMs);
+    lock.lock();
   }
-  if (registered) {
-    UnregisterLocked(&waiter);
-    env->blockingWaiter = nullptr;
-  }
+  UnregisterLocked(&waiter);
+  env->blockingWaiter = nullptr;
   return result;
 }
 
 uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_ref callback, uint32_t* waiterId,
                    uint32_t* error) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   if (!AllHandlesValidLocked(request)) {
     *error = WSA_INVALID_HANDLE;
     return WSA_WAIT_FAILED;
@@ -95,61 +100,68 @@ uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_re
   waiter->poll = poll;
   RegisterLocked(waiter);
   env->asyncWaiters.push_back(waiter);
+  if (poll) {  // settled at the first delivery, whatever it brings
+    waiter->queuedReady = true;
+    env->readyWaiters.push_back(waiter);
+  }
   if (routinesReady) RequestDelivery(env);
   *waiterId = waiter->id;
   return kWaitRegistered;
 }
 
+static void RemoveAsyncLocked(EnvState* env, Waiter* waiter) {
+  auto& waiters = env->asyncWaiters;
+  waiters.erase(std::find(waiters.begin(), waiters.end(), waiter));
+  UnregisterLocked(waiter);
+  delete waiter;
+}
+
 napi_ref CancelAsyncWait(EnvState* env, uint32_t waiterId) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   auto& waiters = env->asyncWaiters;
   auto it = std::find_if(waiters.begin(), waiters.end(), [&](Waiter* w) { return w->id == waiterId; });
   if (it == waiters.end()) return nullptr;
-  Waiter* waiter = *it;
-  waiters.erase(it);
-  UnregisterLocked(waiter);
-  napi_ref callback = waiter->callback;
-  delete waiter;
+  napi_ref callback = (*it)->callback;
+  RemoveAsyncLocked(env, *it);
   return callback;
 }
 
 bool HasAsyncWaiters(EnvState* env) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   return !env->asyncWaiters.empty();
 }
 
+// Settles the async waiters that can be settled now. Only two kinds can: the oldest alertable one when
+// routines are queued, and the ones on the ready list (an event they name was set, or a poll: timeout 0). So a
+// delivery costs what it settles, not the number of waiters the env has.
 void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
-  env->deliveryScheduled = false;
+  SyncLock lock;
+  env->deliveryDue = false;
   batch->finished.swap(env->finishedQueue);
-  auto& waiters = env->asyncWaiters;
-  for (auto it = waiters.begin(); it != waiters.end();) {
-    Waiter* waiter = *it;
-    ResolvedWait resolved{waiter->callback, 0, false};
-    int index;
-    if (batch->routines.empty() && RoutinesReadyLocked(env, waiter->alertable)) {
-      // The oldest alertable waiter runs every routine queued so far.
-      batch->routines.swap(env->routineQueue);
-      resolved.result = WAIT_IO_COMPLETION;
-      resolved.runsRoutines = true;
-    } else if ((index = EvaluateLocked(*waiter)) >= 0) {
-      resolved.result = WSA_WAIT_EVENT_0 + index;
-    } else if (waiter->poll) {
-      resolved.result = WSA_WAIT_TIMEOUT;
-    } else {
-      ++it;
-      continue;
+  auto settle = [&](Waiter* waiter, uint32_t result, bool runsRoutines) {
+    batch->resolved.push_back({waiter->callback, result, runsRoutines});
+    RemoveAsyncLocked(env, waiter);
+  };
+  if (!env->routineQueue.empty()) {
+    auto alertable = std::find_if(env->asyncWaiters.begin(), env->asyncWaiters.end(),
+                                  [](Waiter* w) { return w->alertable; });
+    if (alertable != env->asyncWaiters.end()) {
+      batch->routines.swap(env->routineQueue);  // the oldest alertable waiter runs every routine queued so far
+      settle(*alertable, WAIT_IO_COMPLETION, true);
     }
-    batch->resolved.push_back(resolved);
-    UnregisterLocked(waiter);
-    delete waiter;
-    it = waiters.erase(it);
   }
-  batch->waitersRemain = !waiters.empty();
+  // Nothing adds to the ready list while the lock is held, and a waiter taken off it is not on it any more.
+  for (Waiter* waiter : env->readyWaiters) {
+    waiter->queuedReady = false;
+    int index = EvaluateLocked(*waiter);
+    if (index >= 0 || waiter->poll) settle(waiter, index >= 0 ? WSA_WAIT_EVENT_0 + index : WSA_WAIT_TIMEOUT, false);
+  }
+  env->readyWaiters.clear();
+  batch->waitersRemain = !env->asyncWaiters.empty();
 }
 
 void RequeueRoutines(EnvState* env, std::deque<Operation*>* notRun) {
-  std::lock_guard<std::mutex> lock(Sync().mutex);
+  SyncLock lock;
   env->routineQueue.insert(env->routineQueue.begin(), notRun->begin(), notRun->end());
   notRun->clear();
 }

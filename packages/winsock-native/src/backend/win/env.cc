@@ -1,12 +1,80 @@
-// Per-env attach/detach: what a worker's exit or the process's exit must undo.
+// Per-env attach/detach: what a worker's exit or the process's exit must undo, and the env's delivery channel:
+// the thread pool and the watcher threads complete operations on their own threads, so batches reach the JS
+// thread through a threadsafe function.
 #include <chrono>
 
 #include "backend/win/win.h"
+#include "core/delivery.h"
+
+namespace wsn::backend {
+
+struct Channel {
+  napi_threadsafe_function tsfn = nullptr;  // unreferenced: it keeps the process alive only while async waits pend
+};
+
+}  // namespace wsn::backend
+
+namespace wsn {
+
+// Under Win().mutex; thread-safe. One threadsafe call outstanding at most.
+void RequestDelivery(EnvState* env) {
+  if (!env->alive || env->deliveryDue) return;
+  env->deliveryDue = true;
+  napi_call_threadsafe_function(env->channel->tsfn, nullptr, napi_tsfn_nonblocking);
+}
+
+}  // namespace wsn
 
 namespace wsn::backend {
 using namespace wsn::win;
 
+// call_js of the env's threadsafe function: one batch per call, inside the callback scope Node opens for it.
+static void DeliverFromChannel(napi_env rawEnv, napi_value, void* context, void*) {
+  if (rawEnv == nullptr) return;  // the function is being torn down
+  try {
+    DeliverBatch(Napi::Env(rawEnv), static_cast<EnvState*>(context));
+  } catch (const Napi::Error& error) {
+    error.ThrowAsJavaScriptException();  // a worker being terminated: swallowed
+  }
+}
+
+static void CreateChannel(EnvState* env) {
+  env->channel = new Channel();
+  napi_value name;
+  napi_create_string_utf8(env->env, "winsock-native delivery", NAPI_AUTO_LENGTH, &name);
+  NAPI_THROW_IF_FAILED_VOID(env->env,
+                            napi_create_threadsafe_function(env->env, nullptr, nullptr, name, 0, 1, nullptr, nullptr,
+                                                            env, DeliverFromChannel, &env->channel->tsfn));
+  napi_unref_threadsafe_function(env->env, env->channel->tsfn);
+}
+
+void SetKeepAlive(EnvState* env, bool alive) {
+  if (alive) {
+    napi_ref_threadsafe_function(env->env, env->channel->tsfn);
+  } else {
+    napi_unref_threadsafe_function(env->env, env->channel->tsfn);
+  }
+}
+
+void CloseChannel(EnvState* env) {
+  napi_release_threadsafe_function(env->channel->tsfn, napi_tsfn_abort);
+  delete env->channel;
+  env->channel = nullptr;
+}
+
+// Windows' kernel completes operations by itself: nothing waits to be driven.
+void PollCompletions(EnvState*) {}
+
+ResourceCounts CountResources() {
+  std::lock_guard<std::mutex> lock(Win().mutex);
+  ResourceCounts counts;
+  counts.sockets = static_cast<uint32_t>(Win().sockets.size());
+  counts.events = static_cast<uint32_t>(Win().events.size());
+  return counts;
+}
+
 void AttachEnv(EnvState* env) {
+  CreateChannel(env);
   HANDLE thread = nullptr;
   // GetCurrentThread() is a pseudo-handle meaning "the caller": other threads need a real one for QueueUserAPC.
   DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &thread, 0, FALSE,
@@ -72,6 +140,5 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
   // Else the record stays as a tombstone: late completions land in `abandoned` and are never touched again.
 }
 
-void ReleaseReactor(EnvState*) {}  // no I/O thread of our own: the thread pool and the watchers are shared
 
 }  // namespace wsn::backend

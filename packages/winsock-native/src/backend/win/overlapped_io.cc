@@ -201,7 +201,7 @@ bool AnnounceCompletion(Operation* op) {
   return AnnounceLocked(op);
 }
 
-void WaitForCompletion(const OverlappedState* state) {
+void WaitForCompletion(EnvState*, const OverlappedState* state) {
   std::unique_lock<std::mutex> lock(Win().mutex);
   Win().completionChanged.wait(
       lock, [&] { return state->internal.load(std::memory_order_acquire) != STATUS_PENDING; });

@@ -247,7 +247,7 @@ bool HasAsyncWaiters(EnvState* env) {
 
 void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
   std::lock_guard<std::mutex> lock(Win().mutex);
-  env->deliveryScheduled = false;
+  env->deliveryDue = false;
   batch->finished.swap(env->finishedQueue);
   auto& waiters = env->asyncWaiters;
   for (auto it = waiters.begin(); it != waiters.end();) {

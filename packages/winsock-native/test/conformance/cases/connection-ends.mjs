@@ -27,6 +27,34 @@ export const cases = [
     },
   },
   {
+    id: 'ends.data-then-close-zero-bytes',
+    title: 'data followed by the peer\'s close: a receive takes the data, the next one completes with 0 bytes',
+    source: 'MS doc: WSARecv ("zero bytes ... graceful close"); winsock-semantics.md (ends of a connection)',
+    async run(ws, h) {
+      const { client, server } = h.pair();
+      // A zero-byte receive completes once the data is there, without taking it: by then the close has
+      // arrived behind the data (a stream receive stops short of it).
+      const probe = h.pendingRecv(server, Buffer.alloc(0));
+      h.assert.equal(ws.send(client, Buffer.from('tail'), 4, 0), 4, 'send');
+      h.expectOk(ws.shutdown(client, ws.SD_SEND), 'shutdown(SD_SEND)');
+      await h.waitEvent(probe.hEvent, 'the zero-byte receive: data has arrived');
+      // Each may complete at once or pend; either way its event is set.
+      const receive = async (/** @type {string} */ what) => {
+        const ov = new ws.WSAOVERLAPPED();
+        ov.hEvent = h.event();
+        const r = ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(64))], 1, null, new ws.DWORD(), ov, null);
+        if (r !== 0) h.expectPending(r, what);
+        await h.waitEvent(ov.hEvent, what);
+        return ov;
+      };
+      const data = await receive('the receive of the data');
+      h.assert.equal(data.InternalHigh, 4, 'the data, up to the close');
+      const end = await receive('the receive after the data: the end of the stream');
+      h.assert.equal(end.Internal, 0);
+      h.assert.equal(end.InternalHigh, 0, 'graceful close: 0 bytes');
+    },
+  },
+  {
     id: 'ends.shutdown-send-zero-bytes',
     title: 'the peer\'s shutdown(SD_SEND) completes a pending receive with 0 bytes (routine form)',
     source: 'MS doc: shutdown',

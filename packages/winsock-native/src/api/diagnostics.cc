@@ -1,0 +1,23 @@
+// getResourceCounts(): what the addon holds right now, for leak checks in tests and soaks. Not a Winsock call.
+#include "api/api.h"
+#include "api/marshal.h"
+#include "backend/backend.h"
+#include "core/operation.h"
+
+namespace wsn::api {
+
+static Napi::Value GetResourceCounts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  backend::ResourceCounts counts = backend::CountResources();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("sockets", counts.sockets);
+  result.Set("events", counts.events);
+  result.Set("operations", LiveOperationCount());
+  return result;
+}
+
+void RegisterDiagnostics(Napi::Env env, Napi::Object exports) {
+  Export<GetResourceCounts>(env, exports, "getResourceCounts");
+}
+
+}  // namespace wsn::api
