@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { markAsUntransferable } from 'node:worker_threads';
+import { deliver } from './completions.js';
+import { STATUS_PENDING } from './constants.js';
 import type { DWORD, INT, LINGER, SOCKADDR_IN, WSABUF, WSADATA, WSANETWORKEVENTS, SOCKET, WSAEVENT } from './structs.js';
 
 /** The native-backed OVERLAPPED. Subclassable: `class Session extends WSAOVERLAPPED {}`. */
@@ -29,9 +31,6 @@ export type LPWSAOVERLAPPED_COMPLETION_ROUTINE = (
   dwFlags: number,
 ) => void;
 
-/** Receives an async wait's outcome: an error thrown by a completion routine, or the wait result. */
-export type NativeWaitCallback = (error: unknown, result?: number) => void;
-
 export interface NativeBinding {
   WSAOVERLAPPED: WSAOVERLAPPEDConstructor;
 
@@ -56,6 +55,8 @@ export interface NativeBinding {
   send(s: SOCKET, buf: Buffer, len: number, flags: number): number;
   recv(s: SOCKET, buf: Buffer, len: number, flags: number): number;
 
+  // The general WSARecv / WSASend (overlapped-io.ts wraps them): Winsock's arguments, then the slot where JS
+  // holds what an overlapped operation needs (completions.ts).
   WSARecv(
     s: SOCKET,
     lpBuffers: WSABUF[] | WSABUF,
@@ -64,6 +65,7 @@ export interface NativeBinding {
     lpFlags: DWORD,
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+    slot: number,
   ): number;
   WSASend(
     s: SOCKET,
@@ -73,6 +75,7 @@ export interface NativeBinding {
     dwFlags: number,
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+    slot: number,
   ): number;
   WSAGetOverlappedResult(s: SOCKET, lpOverlapped: WSAOVERLAPPED, lpcbTransfer: DWORD, fWait: boolean, lpdwFlags: DWORD): boolean;
 
@@ -86,13 +89,21 @@ export interface NativeBinding {
   WSAEnumNetworkEvents(s: SOCKET, hEventObject: WSAEVENT, lpNetworkEvents: WSANETWORKEVENTS): number;
 
   // Internal halves of the Async waits (waits.ts). They return a final wait result (>= 0) at once, or
-  // -(waiter id) when `callback` will receive it from a later delivery.
-  waitAsync(cEvents: number, handles: WSAEVENT[], waitAll: boolean, alertable: boolean, poll: boolean, callback: NativeWaitCallback): number;
-  sleepAsync(alertable: boolean, poll: boolean, callback: NativeWaitCallback): number;
+  // -(waiter id) when a later delivery settles it (completions.ts).
+  waitAsync(cEvents: number, handles: WSAEVENT[], waitAll: boolean, alertable: boolean, poll: boolean): number;
+  sleepAsync(alertable: boolean, poll: boolean): number;
   /** true: the waiter was still registered and is now gone (the caller settles it as a timeout). */
   cancelWait(waiterId: number): boolean;
   /** Hands over what the addon cannot reach by itself (once per JS thread). */
-  configure(hooks: { markAsUntransferable: (buffer: ArrayBuffer) => void }): void;
+  configure(hooks: { markAsUntransferable: (buffer: ArrayBuffer) => void; deliver: typeof deliver }): void;
+  /**
+   * The fast entry of WSARecv (kind 0) / WSASend (kind 1) with one buffer and an overlapped (overlapped-io.ts).
+   * Returns 0 (completed at once), WSA_IO_PENDING or the error; the thread's last error is set to the same.
+   */
+  overlappedIo(
+    kind: number, s: SOCKET, buf: Uint8Array, len: number, flags: number, state: Uint32Array, hEvent: WSAEVENT,
+    withRoutine: boolean, slot: number,
+  ): number;
   /** Drives pending I/O without blocking and without running JS (a loop polling a pending Internal). */
   pollCompletions(): void;
   /** The symbol under which each WSAOVERLAPPED keeps its completion state (a Uint32Array over native memory). */
@@ -107,7 +118,6 @@ export interface ResourceCounts {
   operations: number;
 }
 
-const STATUS_PENDING = 0x103;
 // A loop that spins on HasOverlappedIoCompleted (Internal) must make progress, as on Windows, where the kernel
 // completes the operation meanwhile. Here the thread's engine has to be driven: every this many reads that find
 // an operation pending, the read drives it. Rare enough that a scan over many pending operations (the event
@@ -155,7 +165,7 @@ function load(): NativeBinding {
     throw new Error(`@overlapped/winsock-native: the native addon is missing at ${path}; run ${how} first.`);
   }
   const binding = createRequire(import.meta.url)(path) as NativeBinding;
-  binding.configure({ markAsUntransferable: markAsUntransferable as (buffer: ArrayBuffer) => void });
+  binding.configure({ markAsUntransferable: markAsUntransferable as (buffer: ArrayBuffer) => void, deliver });
   defineStateGetters(binding);
   return binding;
 }

@@ -6,6 +6,7 @@ export * from './structs.js';
 export * from './byteorder.js';
 export { describeError, WinsockError, winsockError, type ErrorDescription } from './errors.js';
 export { WSAWaitForMultipleEventsAsync, SleepExAsync } from './waits.js';
+export { WSARecv, WSASend, WSAGetOverlappedResult } from './overlapped-io.js';
 export type { WSAOVERLAPPEDConstructor, LPWSAOVERLAPPED_COMPLETION_ROUTINE, ResourceCounts } from './binding.js';
 import type { WSAOVERLAPPED as OverlappedShape } from './binding.js';
 
@@ -33,9 +34,6 @@ export const {
   getsockname,
   send,
   recv,
-  WSARecv,
-  WSASend,
-  WSAGetOverlappedResult,
   WSACreateEvent,
   WSACloseEvent,
   WSASetEvent,

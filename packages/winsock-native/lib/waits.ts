@@ -1,7 +1,8 @@
 // WSAWaitForMultipleEventsAsync / SleepExAsync: the Winsock waits as Promises that never block the event loop.
-// The native side registers a waiter and settles it from a delivery batch; a finite timeout is a JS timer that
-// withdraws the waiter (if it is still registered) and settles the wait as timed out.
-import { native, type NativeWaitCallback } from './binding.js';
+// The native side registers a waiter and a delivery batch settles it by id (completions.ts); a finite timeout is
+// a JS timer that withdraws the waiter (if it is still registered) and settles the wait as timed out.
+import { native } from './binding.js';
+import { forgetWait, registerWait } from './completions.js';
 import { INFINITE, WSA_WAIT_TIMEOUT } from './constants.js';
 import type { WSAEVENT } from './structs.js';
 
@@ -14,30 +15,27 @@ function requireNumber(fn: string, arg: string, value: unknown): number {
 
 function asyncWait(
   timeoutMs: number,
-  register: (poll: boolean, callback: NativeWaitCallback) => number,
+  register: (poll: boolean) => number,
   mapResult: (result: number) => number,
 ): Promise<number> {
-  let resolve!: (value: number) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<number>((res, rej) => {
-    resolve = res;
-    reject = rej;
+  const settled = register(timeoutMs === 0);
+  if (settled >= 0) return Promise.resolve(mapResult(settled));
+  const waiterId = -settled;
+  return new Promise<number>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    registerWait(waiterId, (error, result) => {
+      if (timer !== undefined) clearTimeout(timer);
+      if (error !== null && error !== undefined) reject(error);
+      else resolve(mapResult(result ?? WSA_WAIT_TIMEOUT));
+    });
+    if (timeoutMs !== INFINITE && timeoutMs !== 0) {
+      timer = setTimeout(() => {
+        if (!native.cancelWait(waiterId)) return; // already settled: its result is on its way
+        forgetWait(waiterId);
+        resolve(mapResult(WSA_WAIT_TIMEOUT));
+      }, Math.min(timeoutMs, MAX_TIMER_MS));
+    }
   });
-  let timer: NodeJS.Timeout | undefined;
-  const settled = register(timeoutMs === 0, (error, result) => {
-    if (timer !== undefined) clearTimeout(timer);
-    if (error !== null && error !== undefined) reject(error);
-    else resolve(mapResult(result ?? WSA_WAIT_TIMEOUT));
-  });
-  if (settled >= 0) {
-    resolve(mapResult(settled));
-  } else if (timeoutMs !== INFINITE && timeoutMs !== 0) {
-    const waiterId = -settled;
-    timer = setTimeout(() => {
-      if (native.cancelWait(waiterId)) resolve(mapResult(WSA_WAIT_TIMEOUT));
-    }, Math.min(timeoutMs, MAX_TIMER_MS));
-  }
-  return promise;
 }
 
 /** WSAWaitForMultipleEvents as a Promise: same arguments, same results, never blocks. */
@@ -51,7 +49,7 @@ export function WSAWaitForMultipleEventsAsync(
   requireNumber('WSAWaitForMultipleEventsAsync', 'dwTimeout', dwTimeout);
   return asyncWait(
     dwTimeout,
-    (poll, callback) => native.waitAsync(cEvents, lphEvents, fWaitAll, fAlertable, poll, callback),
+    (poll) => native.waitAsync(cEvents, lphEvents, fWaitAll, fAlertable, poll),
     (result) => result,
   );
 }
@@ -61,7 +59,7 @@ export function SleepExAsync(dwMilliseconds: number, bAlertable: boolean): Promi
   requireNumber('SleepExAsync', 'dwMilliseconds', dwMilliseconds);
   return asyncWait(
     dwMilliseconds,
-    (poll, callback) => native.sleepAsync(bAlertable, poll, callback),
+    (poll) => native.sleepAsync(bAlertable, poll),
     (result) => (result === WSA_WAIT_TIMEOUT ? 0 : result),
   );
 }

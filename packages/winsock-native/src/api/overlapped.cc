@@ -81,7 +81,7 @@ static void KeepAttached(Napi::Env env, napi_value backing) {
   napi_type_tag_object(env, backing, &kMarked);
 }
 
-// lpBuffers + dwBufferCount -> op->slices and op->bufferValues; `overlapped`: the buffers may outlive the call.
+// lpBuffers + dwBufferCount -> op->slices; `overlapped`: the buffers may outlive the call.
 static uint32_t ReadBuffers(const Napi::CallbackInfo& info, const char* function, Operation* op, bool overlapped) {
   Arg buffersArg{info, function, 1, "lpBuffers"};
   uint32_t count = ToUint32({info, function, 2, "dwBufferCount"});
@@ -91,7 +91,6 @@ static uint32_t ReadBuffers(const Napi::CallbackInfo& info, const char* function
   const uint32_t available = isArray ? buffers.As<Napi::Array>().Length() : 1;
   if (count == 0 || count > available) return WSAEINVAL;
   op->slices.resize(count);
-  op->bufferValues.resize(count);
   for (uint32_t i = 0; i < count; i++) {
     Napi::Value item = isArray ? buffers.As<Napi::Array>().Get(i) : buffers;
     if (!item.IsObject()) buffersArg.fail("a WSABUF or an array of WSABUF");
@@ -103,7 +102,6 @@ static uint32_t ReadBuffers(const Napi::CallbackInfo& info, const char* function
     uint32_t error = ReadSlice(buffersArg, buffer, length.As<Napi::Number>().Uint32Value(), &op->slices[i], &backing);
     if (error != kNoError) return error;
     if (overlapped) KeepAttached(info.Env(), backing);
-    op->bufferValues[i] = buffer;
   }
   return kNoError;
 }
@@ -118,6 +116,7 @@ struct TransferArgs {
   Napi::Value overlappedValue;
   OverlappedObject* overlapped;  // nullptr: a plain call
   Napi::Function routine;        // may be empty
+  uint32_t slot;                 // the caller's slot in lib/completions.ts
 };
 
 static void WriteOutParams(const TransferArgs& args, size_t bytes, uint32_t flags) {
@@ -138,44 +137,96 @@ static Napi::Value PlainTransfer(const Napi::CallbackInfo& info, const TransferA
   return FailSocket(env, kNoError);
 }
 
-static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const TransferArgs& args, Operation* op,
-                                      OperationGuard& guard) {
-  Napi::Env env = info.Env();
-  OverlappedState& state = *args.overlapped->state;
-  if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) return FailSocket(env, WSAEINVAL);
-  op->kind = args.kind;
+// What starting an overlapped operation needs, however the call arrived (the general WSARecv / WSASend, or the
+// fast entry lib/overlapped-io.ts uses for the common shapes).
+struct OverlappedStart {
+  OpKind kind;
+  uint32_t socket;
+  uint32_t flags;            // Windows MSG_* flags in
+  OverlappedState* state;
+  uint32_t slot;             // where JS holds the overlapped, the routine and the buffers (lib/completions.ts)
+  uint32_t event;            // hEvent; ignored with a routine
+  bool withRoutine;
+};
+
+// Starts `op` (its slices and buffers already read). Returns kNoError if it completed at once (announced
+// exactly as a late completion would be: op->transferred / resultFlags hold the out-params), WSA_IO_PENDING, or
+// the error of an immediate failure (nothing will ever be signalled for it).
+static uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationGuard& guard) {
+  OverlappedState& state = *start.state;
+  if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) return WSAEINVAL;
+  op->kind = start.kind;
   op->state = &state;
-  op->msgFlags = args.flags;
-  op->overlappedValue = args.overlappedValue;
-  op->overlappedRef = *args.overlapped;  // the wrapper's own reference: retaining costs no new reference
-  if (!args.routine.IsEmpty()) {
-    op->routineValue = args.routine;
-  } else {
-    Napi::Value event = args.overlappedValue.As<Napi::Object>().Get("hEvent");
-    op->event = event.IsNumber() ? event.As<Napi::Number>().Uint32Value() : 0;
+  op->msgFlags = start.flags;
+  op->slot = start.slot;
+  op->withRoutine = start.withRoutine;
+  if (!start.withRoutine) {
+    op->event = start.event;
     if (op->event != 0) backend::ResetEvent(op->event);  // starting an operation resets its event
   }
   state.internalHigh.store(0, std::memory_order_relaxed);
   state.pendingReads.store(0, std::memory_order_relaxed);
   state.internal.store(STATUS_PENDING, std::memory_order_release);
   uint32_t error = kNoError;
-  switch (backend::StartOperation(args.socket, op, &error)) {
+  switch (backend::StartOperation(start.socket, op, &error)) {
     case backend::StartResult::Pending:
       guard.release();
-      return FailSocket(env, WSA_IO_PENDING);
+      return WSA_IO_PENDING;
     case backend::StartResult::Failed:
       // Nothing will be signalled: leave the OVERLAPPED reusable and report the error.
       state.error.store(error, std::memory_order_relaxed);
       state.internal.store(NtStatusFromWsaError(error), std::memory_order_release);
-      return FailSocket(env, error);
+      return error;
     case backend::StartResult::Completed:
       break;
   }
-  // Done at once: out-params written, and announced exactly as a late completion would be.
-  WriteOutParams(args, op->transferred, op->resultFlags);
   if (op->hasRoutine()) RetainForRoutine(op);
   if (backend::AnnounceCompletion(op)) guard.release();
-  return FailSocket(env, kNoError);
+  return kNoError;
+}
+
+static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const TransferArgs& args, Operation* op,
+                                      OperationGuard& guard) {
+  Napi::Env env = info.Env();
+  OverlappedStart start{args.kind, args.socket, args.flags, args.overlapped->state, args.slot, 0, !args.routine.IsEmpty()};
+  if (!start.withRoutine) {
+    Napi::Value event = args.overlappedValue.As<Napi::Object>().Get("hEvent");
+    start.event = event.IsNumber() ? event.As<Napi::Number>().Uint32Value() : 0;
+  }
+  uint32_t error = StartOverlapped(start, op, guard);
+  if (error == kNoError) WriteOutParams(args, args.overlapped->state->internalHigh.load(std::memory_order_relaxed),
+                                        args.overlapped->state->flags.load(std::memory_order_relaxed));
+  return FailSocket(env, error);
+}
+
+// overlappedIo(kind, s, buf, len, flags, state, hEvent, withRoutine, slot): the fast entry for one WSABUF with
+// an OVERLAPPED. lib/overlapped-io.ts checks the shapes, holds the values in `slot` and marks `buf`
+// untransferable before calling it, reads the out-parameters of an immediate completion from `state`, and sends
+// every other shape to the general WSARecv / WSASend. Returns 0, WSA_IO_PENDING or the error, which is also
+// the thread's last error.
+static Napi::Value OverlappedIo(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  uint32_t kind = 0, socket = 0, length = 0, flags = 0, event = 0, slot = 0;
+  bool withRoutine = false;
+  napi_get_value_uint32(env, info[0], &kind);
+  napi_get_value_uint32(env, info[1], &socket);
+  napi_get_value_uint32(env, info[3], &length);
+  napi_get_value_uint32(env, info[4], &flags);
+  napi_get_value_uint32(env, info[6], &event);
+  napi_get_value_bool(env, info[7], &withRoutine);
+  napi_get_value_uint32(env, info[8], &slot);
+  OverlappedState* state = StateFromArray(env, info[5]);
+  if (state == nullptr) Arg{info, "WSARecv/WSASend", 5, "lpOverlapped"}.fail("a WSAOVERLAPPED");
+  Operation* op = AcquireOperation(&GetEnvState(env));
+  OperationGuard guard(op);
+  op->slices.resize(1);
+  uint32_t error = ReadSlice({info, "WSARecv/WSASend", 1, "lpBuffers"}, info[2], length, &op->slices[0]);
+  if (error == kNoError) {
+    OverlappedStart start{kind == 0 ? OpKind::Recv : OpKind::Send, socket, flags, state, slot, event, withRoutine};
+    error = StartOverlapped(start, op, guard);
+  }
+  SetLastError(info.Env(), error);
+  return Napi::Number::New(info.Env(), error);
 }
 
 static Napi::Value Transfer(const Napi::CallbackInfo& info, TransferArgs& args) {
@@ -200,10 +251,11 @@ static void ReadOverlappedArgs(const Napi::CallbackInfo& info, TransferArgs* arg
     args->overlappedValue = overlappedArg.value();
   }
   args->routine = ToOptionalFunction({info, args->function, 6, "lpCompletionRoutine"});
+  args->slot = ToUint32({info, args->function, 7, "slot (lib/overlapped-io.ts)"});
 }
 
 static Napi::Value WSARecv(const Napi::CallbackInfo& info) {
-  TransferArgs args{"WSARecv", OpKind::Recv, ToUint32({info, "WSARecv", 0, "s"}), {}, 0, {}, {}, nullptr, {}};
+  TransferArgs args{"WSARecv", OpKind::Recv, ToUint32({info, "WSARecv", 0, "s"}), {}, 0, {}, {}, nullptr, {}, 0};
   Arg flagsArg{info, "WSARecv", 4, "lpFlags"};
   args.flagsBox = ToBox(flagsArg);
   args.flags = BoxValue(flagsArg, args.flagsBox);
@@ -212,7 +264,7 @@ static Napi::Value WSARecv(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Value WSASend(const Napi::CallbackInfo& info) {
-  TransferArgs args{"WSASend", OpKind::Send, ToUint32({info, "WSASend", 0, "s"}), {}, 0, {}, {}, nullptr, {}};
+  TransferArgs args{"WSASend", OpKind::Send, ToUint32({info, "WSASend", 0, "s"}), {}, 0, {}, {}, nullptr, {}, 0};
   args.flags = ToUint32({info, "WSASend", 4, "dwFlags"});
   ReadOverlappedArgs(info, &args);
   return Transfer(info, args);
@@ -258,12 +310,16 @@ static Napi::Value WSAGetOverlappedResult(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, true);
 }
 
-// configure({ markAsUntransferable }): called once per env by lib/binding.ts.
+// configure({ markAsUntransferable, deliver }): called once per env by lib/binding.ts.
 static Napi::Value Configure(const Napi::CallbackInfo& info) {
   Arg hooksArg{info, "configure", 0, "hooks"};
-  Napi::Value mark = ToObject(hooksArg).Get("markAsUntransferable");
-  if (!mark.IsFunction()) hooksArg.fail("{ markAsUntransferable: Function }");
-  GetEnvState(info.Env()).markAsUntransferable = Napi::Persistent(mark.As<Napi::Function>());
+  Napi::Object hooks = ToObject(hooksArg);
+  Napi::Value mark = hooks.Get("markAsUntransferable");
+  Napi::Value deliver = hooks.Get("deliver");
+  if (!mark.IsFunction() || !deliver.IsFunction()) hooksArg.fail("{ markAsUntransferable: Function, deliver: Function }");
+  EnvState& state = GetEnvState(info.Env());
+  state.markAsUntransferable = Napi::Persistent(mark.As<Napi::Function>());
+  state.deliver = Napi::Persistent(deliver.As<Napi::Function>());
   return info.Env().Undefined();
 }
 
@@ -275,6 +331,7 @@ static Napi::Value PollCompletions(const Napi::CallbackInfo& info) {
 }
 
 void RegisterOverlapped(Napi::Env env, Napi::Object exports) {
+  Export<OverlappedIo>(env, exports, "overlappedIo");
   Export<Configure>(env, exports, "configure");
   Napi::Symbol stateKey = Napi::Symbol::New(env, "WSAOVERLAPPED state");
   GetEnvState(env).overlappedStateKey = Napi::Persistent(Napi::Value(stateKey));

@@ -19,8 +19,11 @@ OverlappedObject::OverlappedObject(const Napi::CallbackInfo& info) : ObjectWrap(
   state = new (memory.Data()) OverlappedState();
   // Other threads write into this memory while an operation is pending: it must never move to another owner.
   if (!envState.markAsUntransferable.IsEmpty()) envState.markAsUntransferable.Call({memory});
-  self.Set(envState.overlappedStateKey.Value(),
-           Napi::Uint32Array::New(env, sizeof(OverlappedState) / sizeof(uint32_t), memory, 0));
+  // Read-only and fixed: the array keeps the memory alive that pending operations write into.
+  napi_property_descriptor stateProperty{nullptr, envState.overlappedStateKey.Value(), nullptr, nullptr, nullptr,
+                                         Napi::Uint32Array::New(env, sizeof(OverlappedState) / sizeof(uint32_t), memory, 0),
+                                         napi_default, nullptr};
+  napi_define_properties(env, self, 1, &stateProperty);
   self.Set("Offset", 0);
   self.Set("OffsetHigh", 0);
   self.Set("hEvent", 0);
@@ -40,6 +43,18 @@ OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value, napi_valuet
   // A subclass whose constructor threw before super() returned has the tag but no wrapped object yet.
   if (napi_unwrap(env, value, &wrapped) != napi_ok) return nullptr;
   return static_cast<OverlappedObject*>(wrapped);
+}
+
+OverlappedState* StateFromArray(napi_env env, napi_value array) {
+  bool isTypedArray = false;
+  if (napi_is_typedarray(env, array, &isTypedArray) != napi_ok || !isTypedArray) return nullptr;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_get_typedarray_info(env, array, &type, &length, &data, nullptr, nullptr);
+  if (type != napi_uint32_array || length * sizeof(uint32_t) < sizeof(OverlappedState)) return nullptr;
+  auto* state = static_cast<OverlappedState*>(data);
+  return state->magic == OverlappedState::kMagic ? state : nullptr;
 }
 
 }  // namespace wsn::api

@@ -20,5 +20,8 @@ class OverlappedObject : public Napi::ObjectWrap<OverlappedObject> {
 OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value);
 // The same when the caller already knows typeof `value`.
 OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value, napi_valuetype type);
+// The state behind a WSAOVERLAPPED's state array (lib/binding.ts reads it as `overlapped[stateKey]`), or nullptr
+// for any other value.
+OverlappedState* StateFromArray(napi_env env, napi_value array);
 
 }  // namespace wsn::api

@@ -80,22 +80,17 @@ static Napi::Value SleepEx(const Napi::CallbackInfo& info) {
   return result.As<Napi::Number>().Uint32Value() == WSA_WAIT_TIMEOUT ? Napi::Number::New(info.Env(), 0) : result;
 }
 
-// Shared tail of waitAsync / sleepAsync: (..., alertable, poll, callback) at `index`.
-// Returns the final result (>= 0) or -(waiter id) when the result will come through `callback(err, result)`.
+// Shared tail of waitAsync / sleepAsync: (..., alertable, poll) at `index`.
+// Returns the final result (>= 0) or -(waiter id) when a later delivery settles it (lib/completions.ts).
 static Napi::Value RegisterAsync(const Napi::CallbackInfo& info, const char* function, size_t index,
                                  backend::WaitRequest* request) {
   Napi::Env env = info.Env();
   request->alertable = ToBool({info, function, index, "alertable"});
   bool poll = ToBool({info, function, index + 1, "poll"});
-  Napi::Function callback = ToOptionalFunction({info, function, index + 2, "callback"});
-  if (callback.IsEmpty()) Arg{info, function, index + 2, "callback"}.fail("a function");
   EnvState& state = GetEnvState(env);
-  napi_ref ref;
-  napi_create_reference(env, callback, 1, &ref);
   uint32_t waiterId = 0, error = kNoError;
-  uint32_t result = backend::WaitAsync(&state, *request, poll, ref, &waiterId, &error);
+  uint32_t result = backend::WaitAsync(&state, *request, poll, &waiterId, &error);
   if (result != backend::kWaitRegistered) {
-    napi_delete_reference(env, ref);
     if (result == WSA_WAIT_FAILED) SetLastError(env, error);
     return Napi::Number::New(env, result);
   }
@@ -103,7 +98,7 @@ static Napi::Value RegisterAsync(const Napi::CallbackInfo& info, const char* fun
   return Napi::Number::New(env, -static_cast<double>(waiterId));
 }
 
-// waitAsync(cEvents, handles, waitAll, alertable, poll, callback)
+// waitAsync(cEvents, handles, waitAll, alertable, poll)
 static Napi::Value WaitAsync(const Napi::CallbackInfo& info) {
   backend::WaitRequest request;
   bool valid = ReadHandles(info, "WSAWaitForMultipleEventsAsync", 0, &request);
@@ -112,7 +107,7 @@ static Napi::Value WaitAsync(const Napi::CallbackInfo& info) {
   return RegisterAsync(info, "WSAWaitForMultipleEventsAsync", 3, &request);
 }
 
-// sleepAsync(alertable, poll, callback)
+// sleepAsync(alertable, poll)
 static Napi::Value SleepAsync(const Napi::CallbackInfo& info) {
   backend::WaitRequest request;
   return RegisterAsync(info, "SleepExAsync", 0, &request);
@@ -122,10 +117,9 @@ static Napi::Value SleepAsync(const Napi::CallbackInfo& info) {
 static Napi::Value CancelWait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvState& state = GetEnvState(env);
-  napi_ref callback = backend::CancelAsyncWait(&state, ToUint32({info, "cancelWait", 0, "waiterId"}));
-  if (callback != nullptr) napi_delete_reference(env, callback);
+  bool cancelled = backend::CancelAsyncWait(&state, ToUint32({info, "cancelWait", 0, "waiterId"}));
   UpdateKeepAlive(&state);
-  return Napi::Boolean::New(env, callback != nullptr);
+  return Napi::Boolean::New(env, cancelled);
 }
 
 void RegisterWaits(Napi::Env env, Napi::Object exports) {

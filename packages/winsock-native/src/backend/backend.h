@@ -41,7 +41,7 @@ struct DeliveryBatch;
 // (core/delivery.h, DeliverBatch) on this thread.
 void AttachEnv(EnvState* env);
 // Env teardown, on the env's thread: cancels every operation the env issued without calling into JS, closes the
-// sockets and events it created and hands back (in `leftovers`) every op and waiter callback still referenced.
+// sockets and events it created and hands back (in `leftovers`) every op still held.
 // Returns only once no other thread can still touch the env or its operations.
 void DetachEnv(EnvState* env, DeliveryBatch* leftovers);
 // After DetachEnv and once the leftovers are released: closes the channel.
@@ -111,16 +111,16 @@ uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std
               uint32_t* error);
 
 constexpr uint32_t kWaitRegistered = 0xFFFFFFFE;  // WaitAsync: not satisfied yet, *waiterId identifies it
-// Never blocks. Returns a final result, or kWaitRegistered; the result then arrives through a delivery batch.
+// Never blocks. Returns a final result, or kWaitRegistered; the result then arrives through a delivery batch,
+// for the waiter id (lib/completions.ts keeps what settles it).
 // `poll`: resolve with WSA_WAIT_TIMEOUT at the first delivery if nothing is ready (timeout 0 with routines queued).
-uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_ref callback, uint32_t* waiterId,
-                   uint32_t* error);
-// Removes a registered async waiter. Returns its callback reference, or nullptr if it was already resolved.
-napi_ref CancelAsyncWait(EnvState* env, uint32_t waiterId);
+uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, uint32_t* waiterId, uint32_t* error);
+// Removes a registered async waiter. False if it was already resolved (its result is on its way).
+bool CancelAsyncWait(EnvState* env, uint32_t waiterId);
 
 // What one delivery on a JS thread has to do, collected under the backend's lock.
 struct ResolvedWait {
-  napi_ref callback;
+  uint32_t waiterId;
   uint32_t result;
   bool runsRoutines;  // the `routines` of the batch run first; a throwing routine rejects this wait
 };

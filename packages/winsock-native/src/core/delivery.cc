@@ -1,26 +1,94 @@
+// A batch crosses into JS as numbers in a Uint32Array (the batch area) and one call of lib/completions.ts's
+// deliver(area, blocking): no reference, no JS value per operation or wait.
+//
+//   area[0]               out: how many routines ran (the rest go back to the front of the queue)
+//   area[1..3]            finished, routines, waits
+//   then finished         slot
+//   then routines         slot, dwError, cbTransferred, dwFlags
+//   then waits            waiter id, result, runsRoutines
 #include "core/delivery.h"
+
+#include <algorithm>
 
 #include "backend/backend.h"
 #include "core/operation.h"
 
 namespace wsn {
 
-void RunRoutines(Napi::Env env, EnvState* state, std::deque<Operation*>* routines) {
-  while (!routines->empty()) {
-    Napi::HandleScope scope(env);
-    Operation* op = routines->front();
-    routines->pop_front();
-    napi_value routine = RetainedRoutine(op);
-    napi_value args[4] = {Napi::Number::New(env, op->error), Napi::Number::New(env, static_cast<double>(op->transferred)),
-                          RetainedOverlapped(op), Napi::Number::New(env, op->resultFlags)};
-    RecycleOperation(op);  // the handle scope keeps routine and overlapped alive for the call
-    try {
-      Napi::Function(env, routine).Call(4, args);
-    } catch (...) {
-      backend::RequeueRoutines(state, routines);
-      throw;
-    }
+namespace {
+
+constexpr size_t kHeaderWords = 4, kRoutineWords = 4, kWaitWords = 3;
+
+// The area for the current nesting depth (a routine may block in SleepEx, which delivers again), at least
+// `words` long.
+uint32_t* BatchArea(Napi::Env env, EnvState* state, size_t words, Napi::Uint32Array* array) {
+  auto& areas = state->batchAreas;
+  if (areas.size() <= state->deliveryDepth) areas.resize(state->deliveryDepth + 1);
+  auto& area = areas[state->deliveryDepth];
+  if (area.IsEmpty() || area.Value().ElementLength() < words) {
+    size_t capacity = std::max<size_t>(256, words * 2);
+    area = Napi::Persistent(Napi::Uint32Array::New(env, capacity));
   }
+  *array = area.Value();
+  return array->Data();
+}
+
+struct DepthGuard {
+  explicit DepthGuard(EnvState* s) : state(s) { state->deliveryDepth++; }
+  ~DepthGuard() { state->deliveryDepth--; }
+  EnvState* state;
+};
+
+// Calls deliver(); returns how many routines ran. A routine that threw: in blocking mode the exception
+// propagates (after the ones not run are requeued); in delivery mode deliver() rejects the wait that ran them.
+uint32_t CallDeliver(Napi::Env env, EnvState* state, const std::vector<Operation*>& finished,
+                     std::deque<Operation*>* routines, const std::vector<backend::ResolvedWait>& waits, bool blocking) {
+  DepthGuard depth(state);
+  const size_t words = kHeaderWords + finished.size() + kRoutineWords * routines->size() + kWaitWords * waits.size();
+  Napi::Uint32Array array;
+  uint32_t* area = BatchArea(env, state, words, &array);
+  area[0] = 0;
+  area[1] = static_cast<uint32_t>(finished.size());
+  area[2] = static_cast<uint32_t>(routines->size());
+  area[3] = static_cast<uint32_t>(waits.size());
+  uint32_t* cursor = area + kHeaderWords;
+  for (Operation* op : finished) *cursor++ = op->slot;
+  for (Operation* op : *routines) {
+    *cursor++ = op->slot;
+    *cursor++ = op->error;
+    *cursor++ = static_cast<uint32_t>(op->transferred);
+    *cursor++ = op->resultFlags;
+  }
+  for (const backend::ResolvedWait& wait : waits) {
+    *cursor++ = wait.waiterId;
+    *cursor++ = wait.result;
+    *cursor++ = wait.runsRoutines ? 1 : 0;
+  }
+  auto settleRoutines = [&] {
+    // Read before anything else can run: a nested delivery uses an area of its own, but be exact anyway.
+    const uint32_t ran = std::min<uint32_t>(array.Data()[0], static_cast<uint32_t>(routines->size()));
+    for (uint32_t i = 0; i < ran; i++) {
+      RecycleOperation(routines->front());
+      routines->pop_front();
+    }
+    if (!routines->empty()) backend::RequeueRoutines(state, routines);
+    return ran;
+  };
+  try {
+    state->deliver.Call({array, Napi::Boolean::New(env, blocking)});
+  } catch (...) {
+    settleRoutines();
+    throw;
+  }
+  return settleRoutines();
+}
+
+}  // namespace
+
+void RunRoutines(Napi::Env env, EnvState* state, std::deque<Operation*>* routines) {
+  if (routines->empty()) return;
+  Napi::HandleScope scope(env);
+  CallDeliver(env, state, {}, routines, {}, true);
 }
 
 void UpdateKeepAlive(EnvState* env) {
@@ -30,49 +98,31 @@ void UpdateKeepAlive(EnvState* env) {
   env->keptAlive = wanted;
 }
 
-// A wait callback that throws must not leave the rest of the batch unsettled: each is settled, and each
-// exception is reported as uncaught (what Node does with an exception thrown from a callback).
-static void SettleWaits(Napi::Env env, backend::DeliveryBatch& batch, Napi::Value routineError) {
-  for (const backend::ResolvedWait& wait : batch.resolved) {
-    Napi::HandleScope scope(env);
-    napi_value callback = nullptr;
-    napi_get_reference_value(env, wait.callback, &callback);
-    napi_delete_reference(env, wait.callback);
-    try {
-      if (wait.runsRoutines && !routineError.IsEmpty()) {
-        Napi::Function(env, callback).Call({routineError});
-      } else {
-        Napi::Function(env, callback).Call({env.Null(), Napi::Number::New(env, wait.result)});
-      }
-    } catch (const Napi::Error& error) {
-      if (!error.Value().IsEmpty()) napi_fatal_exception(env, error.Value());
-    }
-  }
-}
-
 void DeliverBatch(Napi::Env env, EnvState* state) {
   backend::DeliveryBatch batch;
   backend::CollectDelivery(state, &batch);
-  for (Operation* op : batch.finished) RecycleOperation(op);
-  Napi::HandleScope scope(env);
-  Napi::Value routineError;
-  try {
-    RunRoutines(env, state, &batch.routines);
-  } catch (const Napi::Error& error) {
-    routineError = error.Value();  // rejects the wait that ran the routines
+  if (!batch.finished.empty() || !batch.routines.empty() || !batch.resolved.empty()) {
+    Napi::HandleScope scope(env);
+    try {
+      CallDeliver(env, state, batch.finished, &batch.routines, batch.resolved, false);
+    } catch (const Napi::Error&) {
+      // deliver() catches what routines and settlements throw; only a worker being terminated gets here.
+    }
+    // Their slots were released by deliver(), or the env is going away.
+    for (Operation* op : batch.finished) RecycleOperation(op);
   }
-  SettleWaits(env, batch, routineError);
   UpdateKeepAlive(state);
 }
 
 void CloseDelivery(EnvState* env) {
   backend::DeliveryBatch leftovers;
   backend::DetachEnv(env, &leftovers);
-  Napi::HandleScope scope(env->env);  // releasing what an operation retained reads its holder array
+  // The JS side goes with the env: slots and waiter ids need no release.
   for (Operation* op : leftovers.finished) RecycleOperation(op);
-  for (const backend::ResolvedWait& wait : leftovers.resolved) napi_delete_reference(env->env, wait.callback);
   backend::CloseChannel(env);
   FreeOperationPool(env);
+  env->batchAreas.clear();
+  env->deliver.Reset();
 }
 
 }  // namespace wsn

@@ -22,6 +22,9 @@ struct EnvState {
   // How completions and async-wait results reach this thread: the backend's own (backend.h, AttachEnv).
   backend::Channel* channel = nullptr;
   Napi::FunctionReference markAsUntransferable;  // node:worker_threads', handed over by lib/binding.ts
+  Napi::FunctionReference deliver;          // lib/completions.ts: runs one batch (core/delivery.cc)
+  std::vector<Napi::Reference<Napi::Uint32Array>> batchAreas;  // one per delivery nesting depth
+  uint32_t deliveryDepth = 0;
   Napi::Reference<Napi::Value> overlappedStateKey;  // the symbol under which a WSAOVERLAPPED keeps its state
   Napi::FunctionReference jsProbe;          // a no-op: calling it fails once the env is being torn down
   uint32_t lastError = 0;                   // WSAGetLastError() is per thread

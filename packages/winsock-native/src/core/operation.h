@@ -1,7 +1,6 @@
 // The record of one overlapped WSARecv / WSASend (architecture.md, rule 1): it owns a copy of the WSABUF array
 // and, while the operation is queued, keeps alive every JS object the kernel or the completion needs.
 #pragma once
-#include <node_api.h>
 
 #include <atomic>
 #include <cstddef>
@@ -24,11 +23,13 @@ struct IoSlice {
 // InternalHigh without calling into C++. Written by whichever thread completes the operation, read by the JS
 // thread: `internal` is stored last (release), so a reader that sees a final status also sees the rest.
 struct OverlappedState {
+  static constexpr uint32_t kMagic = 0x4f564c44;  // tells a state array from any other Uint32Array
   std::atomic<uint32_t> internal{STATUS_SUCCESS};
   std::atomic<uint32_t> internalHigh{0};
   std::atomic<uint32_t> error{0};
   std::atomic<uint32_t> flags{0};
   std::atomic<uint32_t> pendingReads{0};  // JS's count of reads that found it pending (lib/binding.ts)
+  uint32_t magic = kMagic;
 };
 
 enum class OpKind : uint8_t { Recv, Send };
@@ -46,21 +47,14 @@ struct Operation {
   uint32_t resultFlags = 0;
   void* socket = nullptr;             // backend's: the socket whose queue holds it while pending
 
-  // JS values of the issuing call, valid only during that call (retained below when the op outlives it).
-  napi_value overlappedValue = nullptr;
-  napi_value routineValue = nullptr;
-  std::vector<napi_value> bufferValues;
+  // The caller's slot in lib/completions.ts, where JS keeps the overlapped, the routine and the buffers alive
+  // while the operation may still complete: released by the delivery that announces the completion.
+  uint32_t slot = 0;
+  bool withRoutine = false;
+  bool retained = false;              // the slot stays held past the issuing call (pending, or a routine owed)
 
-  // Retention without a reference per operation: the WSAOVERLAPPED's own wrapper reference is made strong, and
-  // the routine and buffers are stored in an array this record owns for its whole pooled life.
-  napi_ref overlappedRef = nullptr;   // borrowed from the WSAOVERLAPPED (ObjectWrap); counted up while retained
-  bool overlappedRetained = false;
-  bool routineRetained = false;
-  uint32_t heldBuffers = 0;           // elements 1.. of the holder in use
-  napi_ref holderRef = nullptr;       // owned by the record
-
-  bool hasRoutine() const { return routineValue != nullptr || routineRetained; }
-  bool holdsReferences() const { return overlappedRetained; }
+  bool hasRoutine() const { return withRoutine; }
+  bool holdsReferences() const { return retained; }
 };
 
 // Pooled per JS thread so the hot path does not allocate (all of these run on the issuing JS thread).
@@ -70,12 +64,9 @@ void FreeOperationPool(EnvState* env);
 // Records acquired and not yet recycled, in every env (getResourceCounts).
 uint32_t LiveOperationCount();
 
-// Called just before an operation is queued (so an immediate completion never pays for retention).
-void RetainForPending(Operation* op);
-// An immediate completion with a routine still needs the overlapped object and the routine, not the buffers.
-void RetainForRoutine(Operation* op);
-// The retained routine and overlapped, for running the routine (JS thread, inside a handle scope).
-napi_value RetainedRoutine(Operation* op);
-napi_value RetainedOverlapped(Operation* op);
+// Called when an operation outlives its issuing call: it pends, or it completed at once with a routine to run.
+// Its slot is then released by a delivery on its thread, never by the caller.
+inline void RetainForPending(Operation* op) { op->retained = true; }
+inline void RetainForRoutine(Operation* op) { op->retained = true; }
 
 }  // namespace wsn

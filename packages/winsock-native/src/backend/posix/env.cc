@@ -59,7 +59,6 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
   for (Waiter* waiter : env->asyncWaiters) {
     waiter->queuedReady = false;
     UnregisterLocked(waiter);
-    leftovers->resolved.push_back({waiter->callback, WSA_WAIT_FAILED, false});
     delete waiter;
   }
   env->asyncWaiters.clear();

@@ -55,7 +55,7 @@ void UnregisterLocked(Waiter* waiter) {
 
 static void WakeLocked(Waiter* waiter) {
   EnvState* env = waiter->env;
-  if (waiter->callback != nullptr) {
+  if (waiter->async) {
     // The ready list: a delivery evaluates only the waiters an event was set for, not every waiter of the env.
     if (!waiter->queuedReady) {
       waiter->queuedReady = true;

@@ -19,8 +19,8 @@ struct Waiter {
   bool waitAll = false;
   bool alertable = false;
   // Async waiters only.
+  bool async = false;
   uint32_t id = 0;
-  napi_ref callback = nullptr;
   bool poll = false;
   bool queuedReady = false;  // in env->readyWaiters: an event it names was set since the last delivery
 };

@@ -73,8 +73,7 @@ uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std
   return result;
 }
 
-uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_ref callback, uint32_t* waiterId,
-                   uint32_t* error) {
+uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, uint32_t* waiterId, uint32_t* error) {
   SyncLock lock;
   if (!AllHandlesValidLocked(request)) {
     *error = WSA_INVALID_HANDLE;
@@ -96,7 +95,7 @@ uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_re
     }
   }
   waiter->id = env->nextWaiterId++;
-  waiter->callback = callback;
+  waiter->async = true;
   waiter->poll = poll;
   RegisterLocked(waiter);
   env->asyncWaiters.push_back(waiter);
@@ -116,14 +115,13 @@ static void RemoveAsyncLocked(EnvState* env, Waiter* waiter) {
   delete waiter;
 }
 
-napi_ref CancelAsyncWait(EnvState* env, uint32_t waiterId) {
+bool CancelAsyncWait(EnvState* env, uint32_t waiterId) {
   SyncLock lock;
   auto& waiters = env->asyncWaiters;
   auto it = std::find_if(waiters.begin(), waiters.end(), [&](Waiter* w) { return w->id == waiterId; });
-  if (it == waiters.end()) return nullptr;
-  napi_ref callback = (*it)->callback;
+  if (it == waiters.end()) return false;
   RemoveAsyncLocked(env, *it);
-  return callback;
+  return true;
 }
 
 bool HasAsyncWaiters(EnvState* env) {
@@ -139,7 +137,7 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
   env->deliveryDue = false;
   batch->finished.swap(env->finishedQueue);
   auto settle = [&](Waiter* waiter, uint32_t result, bool runsRoutines) {
-    batch->resolved.push_back({waiter->callback, result, runsRoutines});
+    batch->resolved.push_back({waiter->id, result, runsRoutines});
     RemoveAsyncLocked(env, waiter);
   };
   if (!env->routineQueue.empty()) {

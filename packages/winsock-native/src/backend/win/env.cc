@@ -120,7 +120,6 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
   env->routineQueue.clear();
   env->finishedQueue.clear();
   for (Waiter* waiter : env->asyncWaiters) {
-    leftovers->resolved.push_back({waiter->callback, WSA_WAIT_FAILED, false});
     StopWatchLocked(waiter);
     ReleaseWaiterLocked(waiter);
   }

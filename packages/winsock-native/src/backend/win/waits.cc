@@ -190,8 +190,7 @@ uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std
   return result;
 }
 
-uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_ref callback, uint32_t* waiterId,
-                   uint32_t* error) {
+uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, uint32_t* waiterId, uint32_t* error) {
   auto* waiter = new Waiter();
   waiter->env = env;
   waiter->handles = ToHandles(request.handles);
@@ -213,7 +212,6 @@ uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_re
     return WSA_WAIT_TIMEOUT;
   }
   waiter->id = env->nextWaiterId++;
-  waiter->callback = callback;
   waiter->poll = poll;
   env->asyncWaiters.push_back(waiter);
   if (routinesReady) {
@@ -225,19 +223,18 @@ uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, napi_re
   return kWaitRegistered;
 }
 
-napi_ref CancelAsyncWait(EnvState* env, uint32_t waiterId) {
+bool CancelAsyncWait(EnvState* env, uint32_t waiterId) {
   std::lock_guard<std::mutex> lock(Win().mutex);
   auto& waiters = env->asyncWaiters;
   for (auto it = waiters.begin(); it != waiters.end(); ++it) {
     Waiter* waiter = *it;
     if (waiter->id != waiterId) continue;
     waiters.erase(it);
-    napi_ref callback = waiter->callback;
     StopWatchLocked(waiter);
     ReleaseWaiterLocked(waiter);
-    return callback;
+    return true;
   }
-  return nullptr;
+  return false;
 }
 
 bool HasAsyncWaiters(EnvState* env) {
@@ -252,7 +249,7 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
   auto& waiters = env->asyncWaiters;
   for (auto it = waiters.begin(); it != waiters.end();) {
     Waiter* waiter = *it;
-    ResolvedWait resolved{waiter->callback, 0, false};
+    ResolvedWait resolved{waiter->id, 0, false};
     uint32_t now = WSA_WAIT_TIMEOUT, ignored = 0;
     if (batch->routines.empty() && TakeRoutinesLocked(env, waiter->alertable, &batch->routines)) {
       // The oldest alertable waiter runs every routine queued so far.

@@ -36,7 +36,6 @@ struct Waiter {
   bool alertable = false;
   // Async waiters only.
   uint32_t id = 0;
-  napi_ref callback = nullptr;
   bool poll = false;
   win::Watcher* watcher = nullptr;  // the watcher thread waiting on `handles` for it, while it does
   bool detached = false;            // the env let go of it (settled, cancelled, torn down)

@@ -1,0 +1,148 @@
+// WSARecv / WSASend / WSAGetOverlappedResult. The common shape of a server's calls (one WSABUF and an
+// OVERLAPPED) is checked and read here, where the JIT makes that nearly free, and one native call
+// (`overlappedIo`) does the rest; an immediate completion's out-parameters and a finished operation's result are
+// read from the overlapped's state array, with no call at all. Every other shape goes to the native functions,
+// so arguments, results, last errors and TypeErrors stay exactly Winsock's. Either way, what an operation needs
+// until it completes is held in a slot (completions.ts).
+import { markAsUntransferable } from 'node:worker_threads';
+import { native, type LPWSAOVERLAPPED_COMPLETION_ROUTINE, type WSAOVERLAPPED } from './binding.js';
+import { holdSlot, releaseSlot } from './completions.js';
+import { SOCKET_ERROR, STATUS_PENDING, WSA_IO_PENDING } from './constants.js';
+import { WSABUF, type DWORD, type SOCKET } from './structs.js';
+
+const RECV = 0;
+const SEND = 1;
+// Slots of the state array (src/core/operation.h, OverlappedState).
+const INTERNAL = 0;
+const INTERNAL_HIGH = 1;
+const ERROR = 2;
+const FLAGS = 3;
+
+const stateKey = native.overlappedStateKey;
+const stateOf = (overlapped: WSAOVERLAPPED): Uint32Array => (overlapped as unknown as Record<symbol, Uint32Array>)[stateKey]!;
+
+// Buffers another thread may write into while an operation pends must never be transferred away
+// (src/api/overlapped.cc, KeepAttached); each backing store is marked once.
+const marked = new WeakSet<ArrayBufferLike>();
+function keepAttached(buffer: Uint8Array): void {
+  const backing = buffer.buffer;
+  if (marked.has(backing)) return;
+  markAsUntransferable(backing);
+  marked.add(backing);
+}
+
+type Box = { value: number };
+type Routine = LPWSAOVERLAPPED_COMPLETION_ROUTINE | null | undefined;
+const isBox = (value: unknown): value is Box =>
+  typeof value === 'object' && value !== null && typeof (value as Box).value === 'number';
+const isOptionalBox = (value: unknown): value is Box | null | undefined => value === null || value === undefined || isBox(value);
+const isOptionalRoutine = (value: unknown): value is Routine => value === null || value === undefined || typeof value === 'function';
+
+/** The one WSABUF of a call, if the call has the fast shape. */
+function singleBuffer(lpBuffers: WSABUF[] | WSABUF, dwBufferCount: number): WSABUF | null {
+  if (dwBufferCount !== 1) return null;
+  const first = lpBuffers instanceof WSABUF ? lpBuffers : Array.isArray(lpBuffers) ? lpBuffers[0] : undefined;
+  if (!(first instanceof WSABUF) || !(first.buf instanceof Uint8Array) || typeof first.len !== 'number') return null;
+  return first;
+}
+
+/** The slot outlives the call only when the operation does: it pends, or it completed with a routine owed. */
+function settleSlot(slot: number, error: number, routine: Routine): void {
+  if (error === WSA_IO_PENDING || (error === 0 && typeof routine === 'function')) return;
+  releaseSlot(slot);
+}
+
+function startFast(
+  kind: number, s: SOCKET, buffer: WSABUF, flags: number, overlapped: WSAOVERLAPPED, routine: Routine,
+  bytes: Box | null | undefined, flagsOut: Box | null,
+): number {
+  keepAttached(buffer.buf);
+  const state = stateOf(overlapped);
+  const withRoutine = typeof routine === 'function';
+  const slot = holdSlot(overlapped, routine, buffer.buf);
+  const error = native.overlappedIo(kind, s, buffer.buf, buffer.len, flags, state, overlapped.hEvent, withRoutine, slot);
+  settleSlot(slot, error, routine);
+  if (error !== 0) return SOCKET_ERROR;
+  if (bytes) bytes.value = state[INTERNAL_HIGH]!;
+  if (flagsOut) flagsOut.value = state[FLAGS]!;
+  return 0;
+}
+
+/** The buffers of a general call, as they are now (a WSABUF changed later must not drop one the kernel uses). */
+function buffersOf(lpBuffers: unknown): unknown {
+  if (Array.isArray(lpBuffers)) return lpBuffers.map((wsabuf: unknown) => (wsabuf as WSABUF | undefined)?.buf);
+  return (lpBuffers as WSABUF | undefined)?.buf;
+}
+
+/** The native general path: `call(slot)` makes the native call (slot 0 when there is no overlapped). */
+function startGeneral(
+  lpBuffers: WSABUF[] | WSABUF, lpOverlapped: WSAOVERLAPPED | null, routine: Routine, call: (slot: number) => number,
+): number {
+  if (!(lpOverlapped instanceof native.WSAOVERLAPPED)) return call(0);
+  const slot = holdSlot(lpOverlapped, routine, buffersOf(lpBuffers));
+  let result: number;
+  try {
+    result = call(slot);
+  } catch (error) {
+    releaseSlot(slot); // a TypeError: nothing was started
+    throw error;
+  }
+  settleSlot(slot, result === 0 ? 0 : native.WSAGetLastError(), routine);
+  return result;
+}
+
+export function WSARecv(
+  s: SOCKET,
+  lpBuffers: WSABUF[] | WSABUF,
+  dwBufferCount: number,
+  lpNumberOfBytesRecvd: DWORD | null,
+  lpFlags: DWORD,
+  lpOverlapped: WSAOVERLAPPED | null,
+  lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+): number {
+  const buffer = singleBuffer(lpBuffers, dwBufferCount);
+  if (buffer !== null && typeof s === 'number' && lpOverlapped instanceof native.WSAOVERLAPPED && isBox(lpFlags) &&
+      isOptionalBox(lpNumberOfBytesRecvd) && isOptionalRoutine(lpCompletionRoutine)) {
+    return startFast(RECV, s, buffer, lpFlags.value, lpOverlapped, lpCompletionRoutine, lpNumberOfBytesRecvd, lpFlags);
+  }
+  return startGeneral(lpBuffers, lpOverlapped, lpCompletionRoutine, (slot) =>
+    native.WSARecv(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpOverlapped, lpCompletionRoutine, slot));
+}
+
+export function WSASend(
+  s: SOCKET,
+  lpBuffers: WSABUF[] | WSABUF,
+  dwBufferCount: number,
+  lpNumberOfBytesSent: DWORD | null,
+  dwFlags: number,
+  lpOverlapped: WSAOVERLAPPED | null,
+  lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+): number {
+  const buffer = singleBuffer(lpBuffers, dwBufferCount);
+  if (buffer !== null && typeof s === 'number' && typeof dwFlags === 'number' &&
+      lpOverlapped instanceof native.WSAOVERLAPPED && isOptionalBox(lpNumberOfBytesSent) &&
+      isOptionalRoutine(lpCompletionRoutine)) {
+    return startFast(SEND, s, buffer, dwFlags, lpOverlapped, lpCompletionRoutine, lpNumberOfBytesSent, null);
+  }
+  return startGeneral(lpBuffers, lpOverlapped, lpCompletionRoutine, (slot) =>
+    native.WSASend(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine, slot));
+}
+
+export function WSAGetOverlappedResult(
+  s: SOCKET, lpOverlapped: WSAOVERLAPPED, lpcbTransfer: DWORD, fWait: boolean, lpdwFlags: DWORD,
+): boolean {
+  // A finished operation's result is in its state; a pending one (which may block) takes the native path.
+  if (typeof s === 'number' && lpOverlapped instanceof native.WSAOVERLAPPED && isBox(lpcbTransfer) &&
+      isBox(lpdwFlags) && (typeof fWait === 'boolean' || typeof fWait === 'number')) {
+    const state = stateOf(lpOverlapped);
+    if (Atomics.load(state, INTERNAL) !== STATUS_PENDING) {
+      lpcbTransfer.value = state[INTERNAL_HIGH]!;
+      lpdwFlags.value = state[FLAGS]!;
+      const error = state[ERROR]!;
+      if (error === 0) return true;
+      native.WSASetLastError(error);
+      return false;
+    }
+  }
+  return native.WSAGetOverlappedResult(s, lpOverlapped, lpcbTransfer, fWait, lpdwFlags);
+}
