@@ -40,3 +40,37 @@ export class BufferPool {
     }
   }
 }
+
+/**
+ * Receive buffers in size classes: a session starts small (most game messages are) and grows by doubling,
+ * up to a maximum, only when a message does not fit (Session.received). 10,000 sessions then hold 10 MiB of
+ * receive buffers, not what the largest message would need times 10,000.
+ */
+export class RecvBufferPools {
+  static readonly INITIAL_SIZE = 1024;
+
+  private readonly pools = new Map<number, BufferPool>();
+  readonly initialSize: number;
+
+  constructor(readonly maxSize: number) {
+    if (!Number.isInteger(maxSize) || maxSize <= 0) {
+      throw new RangeError(`RecvBufferPools: maxSize must be a positive integer, got ${maxSize}`);
+    }
+    this.initialSize = Math.min(RecvBufferPools.INITIAL_SIZE, maxSize);
+  }
+
+  take(size: number): Buffer {
+    let pool = this.pools.get(size);
+    if (pool === undefined) this.pools.set(size, (pool = new BufferPool(size)));
+    return pool.take();
+  }
+
+  give(buffer: Buffer): void {
+    this.pools.get(buffer.length)!.give(buffer);
+  }
+
+  /** The next size class after `size`, or 0 when `size` is the maximum already. */
+  grownSize(size: number): number {
+    return size >= this.maxSize ? 0 : Math.min(size * 2, this.maxSize);
+  }
+}

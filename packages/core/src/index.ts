@@ -6,7 +6,7 @@ export { EventStrategy } from './event-strategy.js';
 export { CallbackStrategy } from './callback-strategy.js';
 export { createStrategy, STRATEGY_NAMES, type StrategyName } from './create-strategy.js';
 export { RecvBuffer } from './recv-buffer.js';
-export { BufferPool } from './buffer-pool.js';
+export { BufferPool, RecvBufferPools } from './buffer-pool.js';
 export { SendQueue } from './send-queue.js';
 export { Session } from './session.js';
 export type { DisconnectReason } from './disconnect-reason.js';

@@ -7,21 +7,42 @@
  */
 export class RecvBuffer {
   /** The memory received into: its own, or one lent by a BufferPool (given back by the owner when done). */
-  readonly storage: Buffer;
-  readonly capacity: number;
+  private storageBuffer: Buffer;
   private readPos = 0;
   private writePos = 0;
 
   /** `capacityOrStorage`: a capacity to allocate, or the buffer to use as storage. */
   constructor(capacityOrStorage: number | Buffer) {
     if (typeof capacityOrStorage !== 'number') {
-      this.storage = capacityOrStorage;
+      this.storageBuffer = capacityOrStorage;
     } else if (Number.isInteger(capacityOrStorage) && capacityOrStorage > 0) {
-      this.storage = Buffer.allocUnsafe(capacityOrStorage);
+      this.storageBuffer = Buffer.allocUnsafe(capacityOrStorage);
     } else {
       throw new RangeError(`RecvBuffer: capacity must be a positive integer, got ${capacityOrStorage}`);
     }
-    this.capacity = this.storage.length;
+  }
+
+  get storage(): Buffer {
+    return this.storageBuffer;
+  }
+
+  get capacity(): number {
+    return this.storageBuffer.length;
+  }
+
+  /**
+   * Moves the unread bytes to the front of `next` (larger, to grow) and receives there from now on.
+   * Returns the storage given up. Only while no receive is posted into the old one.
+   */
+  replaceStorage(next: Buffer): Buffer {
+    const unread = this.dataSize;
+    if (next.length < unread) throw new RangeError(`RecvBuffer: ${next.length} bytes cannot hold ${unread} unread`);
+    const previous = this.storageBuffer;
+    previous.copy(next, 0, this.readPos, this.writePos);
+    this.storageBuffer = next;
+    this.readPos = 0;
+    this.writePos = unread;
+    return previous;
   }
 
   get dataSize(): number {
@@ -34,12 +55,12 @@ export class RecvBuffer {
 
   /** A view of the unread bytes (valid until the next onWrite or clean). */
   readSegment(): Buffer {
-    return this.storage.subarray(this.readPos, this.writePos);
+    return this.storageBuffer.subarray(this.readPos, this.writePos);
   }
 
   /** A view of the free space after the write cursor: where the next receive lands. */
   writeSegment(): Buffer {
-    return this.storage.subarray(this.writePos);
+    return this.storageBuffer.subarray(this.writePos);
   }
 
   onRead(n: number): boolean {
@@ -61,7 +82,7 @@ export class RecvBuffer {
       this.readPos = 0;
       this.writePos = 0;
     } else if (this.readPos > 0) {
-      this.storage.copy(this.storage, 0, this.readPos, this.writePos);
+      this.storageBuffer.copy(this.storageBuffer, 0, this.readPos, this.writePos);
       this.readPos = 0;
       this.writePos = unread;
     }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { closesocket, type SOCKET } from '@overlapped/winsock-native';
-import { BufferPool } from './buffer-pool.js';
+import { RecvBufferPools } from './buffer-pool.js';
 import type { CompletionStrategy } from './completion-strategy.js';
 import type { DisconnectReason } from './disconnect-reason.js';
 import type { Endpoint } from './endpoint.js';
@@ -15,13 +15,14 @@ export interface ServiceOptions {
   sessionFactory: () => Session;
   maxSessions?: number;
   /**
-   * Capacity of each session's RecvBuffer; default 4 KiB: a game server's messages are small (the lecture's
-   * buffer is 1000 bytes), it holds protocol's largest default packet, and 10,000 sessions need 40 MiB, not 640.
+   * The largest a session's RecvBuffer grows to; default 64 KiB. Each starts at 1 KiB (a game server's messages
+   * are small: the lecture's buffer is 1000 bytes) and doubles only when a message does not fit, so 10,000
+   * sessions hold 10 MiB of receive buffers, not 640.
    */
   recvBufferSize?: number;
 }
 
-const DEFAULT_RECV_BUFFER_SIZE = 4 * 1024;
+const DEFAULT_RECV_BUFFER_SIZE = 64 * 1024;
 
 /**
  * What the server and client services share (the lecture's Service): the live sessions, opening a session
@@ -30,12 +31,17 @@ const DEFAULT_RECV_BUFFER_SIZE = 4 * 1024;
  */
 export abstract class Service extends EventEmitter {
   private readonly live = new Set<Session>();
-  private readonly recvBuffers: BufferPool;
+  private readonly recvBuffers: RecvBufferPools;
+  // Shared by every session's binding: no closures per session.
+  private readonly sessionReleased = (session: Session): void => {
+    this.live.delete(session);
+  };
+  private readonly sessionError = (error: Error): void => this.report(error);
   private winsockStarted = false;
 
   constructor(protected readonly options: ServiceOptions) {
     super();
-    this.recvBuffers = new BufferPool(options.recvBufferSize ?? DEFAULT_RECV_BUFFER_SIZE);
+    this.recvBuffers = new RecvBufferPools(options.recvBufferSize ?? DEFAULT_RECV_BUFFER_SIZE);
   }
 
   /** Sessions opened and not yet released. */
@@ -81,8 +87,8 @@ export abstract class Service extends EventEmitter {
       remote,
       strategy: this.options.strategy,
       recvBuffers: this.recvBuffers,
-      onReleased: (released) => this.live.delete(released),
-      onError: (error) => this.report(error),
+      onReleased: this.sessionReleased,
+      onError: this.sessionError,
     });
     this.emit('session', session);
     return session;

@@ -1,5 +1,5 @@
 import { INVALID_SOCKET, SOCKET_ERROR, WSABUF, closesocket, winsockError, type SOCKET } from '@overlapped/winsock-native';
-import type { BufferPool } from './buffer-pool.js';
+import type { RecvBufferPools } from './buffer-pool.js';
 import type { CompletionStrategy } from './completion-strategy.js';
 import { CLOSED_BY_PEER, RECV_BUFFER_OVERFLOW, reasonForError, type DisconnectReason } from './disconnect-reason.js';
 import type { Endpoint } from './endpoint.js';
@@ -12,8 +12,8 @@ export interface SessionBinding {
   socket: SOCKET;
   remote: Endpoint | null;
   strategy: CompletionStrategy;
-  /** Where the session's RecvBuffer storage comes from, and goes back to once the session is released. */
-  recvBuffers: BufferPool;
+  /** Where the session's RecvBuffer storage comes from (and goes back to), in growing size classes. */
+  recvBuffers: RecvBufferPools;
   /** Called once, when the session is released (every pending operation has completed). */
   onReleased(session: Session): void;
   /** Errors that belong to no disconnect reason (a hook that threw, a failed closesocket). */
@@ -83,7 +83,7 @@ export class Session {
   open(binding: SessionBinding): void {
     if (this.state !== 'idle') throw new Error(`Session ${this.id} was already opened`);
     this.binding = binding;
-    this.recvBuffer = new RecvBuffer(binding.recvBuffers.take());
+    this.recvBuffer = new RecvBuffer(binding.recvBuffers.take(binding.recvBuffers.initialSize));
     this.state = 'connected';
     this.callHook('onConnected', () => this.onConnected());
     if (this.state === 'connected') this.postRecv();
@@ -138,9 +138,19 @@ export class Session {
       return;
     }
     buffer.clean();
-    // Full after compaction means nothing was consumed from a full buffer: no receive could ever progress.
-    if (buffer.freeSize === 0) this.disconnect(RECV_BUFFER_OVERFLOW);
+    // Full after compaction means nothing was consumed from a full buffer: the message in it is larger than
+    // the buffer. It grows (no receive is posted now) up to the service's recvBufferSize; past that no receive
+    // could ever progress.
+    if (buffer.freeSize === 0 && !this.growRecvBuffer()) this.disconnect(RECV_BUFFER_OVERFLOW);
     else this.postRecv();
+  }
+
+  private growRecvBuffer(): boolean {
+    const pools = this.binding!.recvBuffers;
+    const size = pools.grownSize(this.recvBuffer!.capacity);
+    if (size === 0) return false;
+    pools.give(this.recvBuffer!.replaceStorage(pools.take(size)));
+    return true;
   }
 
   private sendCompleted(error: number, bytes: number): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool } from '../src/buffer-pool.js';
+import { BufferPool, RecvBufferPools } from '../src/buffer-pool.js';
 
 describe('BufferPool', () => {
   it('hands out distinct buffers of its size, carved from shared slabs', () => {
@@ -31,5 +31,25 @@ describe('BufferPool', () => {
     expect(() => pool.give(Buffer.alloc(8))).toThrow(/8-byte buffer given back to a pool of 16/);
     expect(() => new BufferPool(0)).toThrow(RangeError);
     expect(() => new BufferPool(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('RecvBufferPools', () => {
+  it('starts at 1 KiB (or the maximum, if smaller) and doubles up to the maximum', () => {
+    const pools = new RecvBufferPools(5000);
+    expect(pools.initialSize).toBe(1024);
+    expect(pools.grownSize(1024)).toBe(2048);
+    expect(pools.grownSize(4096)).toBe(5000);
+    expect(pools.grownSize(5000)).toBe(0);
+    expect(new RecvBufferPools(512).initialSize).toBe(512);
+  });
+
+  it('takes and gives back buffers by size class', () => {
+    const pools = new RecvBufferPools(4096);
+    const small = pools.take(1024);
+    const large = pools.take(2048);
+    expect([small.length, large.length]).toEqual([1024, 2048]);
+    pools.give(large);
+    expect(pools.take(2048)).toBe(large);
   });
 });

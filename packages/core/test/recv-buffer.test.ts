@@ -83,4 +83,18 @@ describe('RecvBuffer', () => {
     expect(() => new RecvBuffer(0)).toThrow(RangeError);
     expect(() => new RecvBuffer(1.5)).toThrow(RangeError);
   });
+
+  it('moves its unread bytes to new storage and receives there from then on', () => {
+    const buffer = new RecvBuffer(8);
+    write(buffer, 'abcdefgh');
+    expect(buffer.onRead(3)).toBe(true);
+    const bigger = Buffer.alloc(16);
+    const previous = buffer.replaceStorage(bigger);
+    expect(previous.length).toBe(8);
+    expect(buffer.storage).toBe(bigger);
+    expect(buffer.capacity).toBe(16);
+    expect(buffer.readSegment().toString()).toBe('defgh');
+    expect(buffer.freeSize).toBe(11);
+    expect(() => buffer.replaceStorage(Buffer.alloc(2))).toThrow(RangeError);
+  });
 });

@@ -135,11 +135,13 @@ function defineStateGetters(binding: NativeBinding): void {
   Object.defineProperties(binding.WSAOVERLAPPED.prototype, {
     Internal: {
       get(this: object): number {
+        // A plain read: the status is one aligned word, written last by the completing thread. (Atomics.load
+        // is a builtin call here, not inlined, and a scan of many pending operations reads this a lot.)
         const state = stateOf(this);
-        const status = Atomics.load(state, INTERNAL);
+        const status = state[INTERNAL]!;
         if (status !== STATUS_PENDING || ++state[PENDING_READS]! % PENDING_READS_PER_POLL !== 0) return status;
         binding.pollCompletions();
-        return Atomics.load(state, INTERNAL);
+        return state[INTERNAL]!;
       },
       enumerable: false,
       configurable: false,

@@ -183,6 +183,26 @@ describe.each(STRATEGIES)('%s strategy', (strategy) => {
       await pair.stop();
     });
 
+    it('grows the receive buffer for a message larger than it: the message arrives whole', async () => {
+      const message = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251));
+      const whole = deferred<Buffer>();
+      const pair = await ServicePair.start(strategy, {
+        count: 1,
+        // Consumes nothing until the whole message is there, as a framing layer does.
+        serverSession: () => new MisbehavingSession((buffer) => {
+          if (buffer.length < message.length) return 0;
+          whole.resolve(Buffer.from(buffer.subarray(0, message.length)));
+          return message.length;
+        }),
+        clientSession: () => new RecordingSession(),
+      });
+      await pair.serverSessionsOpened(1);
+      pair.clientSessions[0]!.send(message);
+      expect((await whole.promise).equals(message)).toBe(true);
+      expect(pair.serverSessions[0]!.connected).toBe(true);
+      await pair.stop();
+    });
+
     it('turns a hook that throws into a disconnect and an "error" on the service', async () => {
       const pair = await ServicePair.start(strategy, {
         count: 1,

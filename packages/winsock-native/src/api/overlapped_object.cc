@@ -11,18 +11,35 @@ static const napi_type_tag kOverlappedTag = {0x4f5645524c415050, 0x4544575341000
 
 Napi::Function OverlappedObject::DefineClass(Napi::Env env) { return ObjectWrap::DefineClass(env, "WSAOVERLAPPED", {}); }
 
+constexpr size_t kStateWords = sizeof(OverlappedState) / sizeof(uint32_t);
+static_assert(sizeof(OverlappedState) % alignof(OverlappedState) == 0, "states are packed in a slab");
+// States per slab: one ArrayBuffer (and one backing store) serves this many WSAOVERLAPPEDs, instead of one each.
+constexpr size_t kStatesPerSlab = 256;
+
+// Where the next WSAOVERLAPPED's state goes: a slot in the env's current slab, a new slab when it is full.
+// A slab lives as long as any overlapped placed in it.
+static Napi::ArrayBuffer StateSlab(Napi::Env env, EnvState& envState, size_t* offset) {
+  if (envState.stateSlab.IsEmpty() || envState.stateSlabUsed == kStatesPerSlab) {
+    Napi::ArrayBuffer slab = Napi::ArrayBuffer::New(env, kStatesPerSlab * sizeof(OverlappedState));
+    // Other threads write into this memory while an operation is pending: it must never move to another owner.
+    if (!envState.markAsUntransferable.IsEmpty()) envState.markAsUntransferable.Call({slab});
+    envState.stateSlab = Napi::Persistent(slab);
+    envState.stateSlabUsed = 0;
+  }
+  *offset = envState.stateSlabUsed++ * sizeof(OverlappedState);
+  return envState.stateSlab.Value();
+}
+
 OverlappedObject::OverlappedObject(const Napi::CallbackInfo& info) : ObjectWrap(info) {
   Napi::Env env = info.Env();
   Napi::Object self = info.This().As<Napi::Object>();
   EnvState& envState = GetEnvState(env);
-  Napi::ArrayBuffer memory = Napi::ArrayBuffer::New(env, sizeof(OverlappedState));
-  state = new (memory.Data()) OverlappedState();
-  // Other threads write into this memory while an operation is pending: it must never move to another owner.
-  if (!envState.markAsUntransferable.IsEmpty()) envState.markAsUntransferable.Call({memory});
+  size_t offset = 0;
+  Napi::ArrayBuffer slab = StateSlab(env, envState, &offset);
+  state = new (static_cast<char*>(slab.Data()) + offset) OverlappedState();
   // Read-only and fixed: the array keeps the memory alive that pending operations write into.
   napi_property_descriptor stateProperty{nullptr, envState.overlappedStateKey.Value(), nullptr, nullptr, nullptr,
-                                         Napi::Uint32Array::New(env, sizeof(OverlappedState) / sizeof(uint32_t), memory, 0),
-                                         napi_default, nullptr};
+                                         Napi::Uint32Array::New(env, kStateWords, slab, offset), napi_default, nullptr};
   napi_define_properties(env, self, 1, &stateProperty);
   self.Set("Offset", 0);
   self.Set("OffsetHigh", 0);

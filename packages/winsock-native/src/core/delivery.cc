@@ -44,29 +44,11 @@ struct DepthGuard {
 uint32_t CallDeliver(Napi::Env env, EnvState* state, const std::vector<Operation*>& finished,
                      std::deque<Operation*>* routines, const std::vector<backend::ResolvedWait>& waits, bool blocking) {
   DepthGuard depth(state);
-  const size_t words = kHeaderWords + finished.size() + kRoutineWords * routines->size() + kWaitWords * waits.size();
-  Napi::Uint32Array array;
-  uint32_t* area = BatchArea(env, state, words, &array);
-  area[0] = 0;
-  area[1] = static_cast<uint32_t>(finished.size());
-  area[2] = static_cast<uint32_t>(routines->size());
-  area[3] = static_cast<uint32_t>(waits.size());
-  uint32_t* cursor = area + kHeaderWords;
-  for (Operation* op : finished) *cursor++ = op->slot;
-  for (Operation* op : *routines) {
-    *cursor++ = op->slot;
-    *cursor++ = op->error;
-    *cursor++ = static_cast<uint32_t>(op->transferred);
-    *cursor++ = op->resultFlags;
-  }
-  for (const backend::ResolvedWait& wait : waits) {
-    *cursor++ = wait.waiterId;
-    *cursor++ = wait.result;
-    *cursor++ = wait.runsRoutines ? 1 : 0;
-  }
+  uint32_t* area = nullptr;
+  // Whatever fails (a worker being terminated fails every N-API call), the routines that did not run go back to
+  // the front of the queue: dropped here they would never be released.
   auto settleRoutines = [&] {
-    // Read before anything else can run: a nested delivery uses an area of its own, but be exact anyway.
-    const uint32_t ran = std::min<uint32_t>(array.Data()[0], static_cast<uint32_t>(routines->size()));
+    const uint32_t ran = area == nullptr ? 0 : std::min<uint32_t>(area[0], static_cast<uint32_t>(routines->size()));
     for (uint32_t i = 0; i < ran; i++) {
       RecycleOperation(routines->front());
       routines->pop_front();
@@ -75,6 +57,27 @@ uint32_t CallDeliver(Napi::Env env, EnvState* state, const std::vector<Operation
     return ran;
   };
   try {
+    const size_t words = kHeaderWords + finished.size() + kRoutineWords * routines->size() + kWaitWords * waits.size();
+    Napi::Uint32Array array;
+    uint32_t* data = BatchArea(env, state, words, &array);
+    data[0] = 0;
+    data[1] = static_cast<uint32_t>(finished.size());
+    data[2] = static_cast<uint32_t>(routines->size());
+    data[3] = static_cast<uint32_t>(waits.size());
+    uint32_t* cursor = data + kHeaderWords;
+    for (Operation* op : finished) *cursor++ = op->slot;
+    for (Operation* op : *routines) {
+      *cursor++ = op->slot;
+      *cursor++ = op->error;
+      *cursor++ = static_cast<uint32_t>(op->transferred);
+      *cursor++ = op->resultFlags;
+    }
+    for (const backend::ResolvedWait& wait : waits) {
+      *cursor++ = wait.waiterId;
+      *cursor++ = wait.result;
+      *cursor++ = wait.runsRoutines ? 1 : 0;
+    }
+    area = data;
     state->deliver.Call({array, Napi::Boolean::New(env, blocking)});
   } catch (...) {
     settleRoutines();

@@ -26,6 +26,8 @@ struct EnvState {
   std::vector<Napi::Reference<Napi::Uint32Array>> batchAreas;  // one per delivery nesting depth
   uint32_t deliveryDepth = 0;
   Napi::Reference<Napi::Value> overlappedStateKey;  // the symbol under which a WSAOVERLAPPED keeps its state
+  Napi::Reference<Napi::ArrayBuffer> stateSlab;  // where new WSAOVERLAPPEDs' states are placed (JS thread only)
+  size_t stateSlabUsed = 0;
   Napi::FunctionReference jsProbe;          // a no-op: calling it fails once the env is being torn down
   uint32_t lastError = 0;                   // WSAGetLastError() is per thread
 

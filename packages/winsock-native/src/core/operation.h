@@ -46,6 +46,7 @@ struct Operation {
   uint32_t error = 0;                 // WSA error of the completion
   uint32_t resultFlags = 0;
   void* socket = nullptr;             // backend's: the socket whose queue holds it while pending
+  Operation* next = nullptr;          // backend's: the next operation in that queue
 
   // The caller's slot in lib/completions.ts, where JS keeps the overlapped, the routine and the buffers alive
   // while the operation may still complete: released by the delivery that announces the completion.

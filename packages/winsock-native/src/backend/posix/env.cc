@@ -12,14 +12,8 @@ using namespace wsn::posix;
 // Takes the env's ops out of a socket that outlives it (another env created the socket). Returns how many.
 static size_t RemoveOperationsOf(EnvState* env, Socket& socket, std::vector<Operation*>* removed) {
   std::lock_guard<std::mutex> lock(socket.mutex);
-  size_t count = 0;
-  for (auto* queue : {&socket.readQueue, &socket.writeQueue}) {
-    auto mine = std::stable_partition(queue->begin(), queue->end(), [&](Operation* op) { return op->env != env; });
-    count += static_cast<size_t>(queue->end() - mine);
-    removed->insert(removed->end(), mine, queue->end());
-    queue->erase(mine, queue->end());
-  }
-  return count;
+  auto mine = [&](Operation* op) { return op->env == env; };
+  return socket.readQueue.TakeIf(mine, removed) + socket.writeQueue.TakeIf(mine, removed);
 }
 
 void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {

@@ -18,24 +18,31 @@ uint32_t NextHandle() {
   return next.fetch_add(kHandleStep, std::memory_order_relaxed);
 }
 
-int EvaluateLocked(const Waiter& waiter) {
-  if (waiter.handles.empty()) return -1;  // a sleep: only routines or the timeout end it
+bool ResolveLocked(Waiter* waiter) {
   auto& events = Sync().events;
-  auto signaled = [&](uint32_t h) {
-    auto it = events.find(h);
-    return it != events.end() && it->second.signaled;
-  };
-  if (waiter.waitAll) {
-    return std::all_of(waiter.handles.begin(), waiter.handles.end(), signaled) ? 0 : -1;
+  waiter->objects.resize(waiter->handles.size());
+  for (size_t i = 0; i < waiter->handles.size(); i++) {
+    auto it = events.find(waiter->handles[i]);
+    if (it == events.end()) return false;
+    waiter->objects[i] = &it->second;  // unordered_map nodes never move
   }
-  for (size_t i = 0; i < waiter.handles.size(); i++) {
-    if (signaled(waiter.handles[i])) return static_cast<int>(i);
+  return true;
+}
+
+int EvaluateLocked(const Waiter& waiter) {
+  if (waiter.objects.empty()) return -1;  // a sleep: only routines or the timeout end it
+  auto signaled = [](const EventObject* event) { return event != nullptr && event->signaled; };
+  if (waiter.waitAll) {
+    return std::all_of(waiter.objects.begin(), waiter.objects.end(), signaled) ? 0 : -1;
+  }
+  for (size_t i = 0; i < waiter.objects.size(); i++) {
+    if (signaled(waiter.objects[i])) return static_cast<int>(i);
   }
   return -1;
 }
 
 void RegisterLocked(Waiter* waiter) {
-  for (uint32_t h : waiter->handles) Sync().events[h].waiters.push_back(waiter);
+  for (EventObject* event : waiter->objects) event->waiters.push_back(waiter);
 }
 
 void UnregisterLocked(Waiter* waiter) {
@@ -44,12 +51,17 @@ void UnregisterLocked(Waiter* waiter) {
     ready.erase(std::remove(ready.begin(), ready.end(), waiter), ready.end());
     waiter->queuedReady = false;
   }
-  auto& events = Sync().events;
-  for (uint32_t h : waiter->handles) {
-    auto it = events.find(h);
-    if (it == events.end()) continue;  // closed while waited on
-    auto& list = it->second.waiters;
+  for (EventObject* event : waiter->objects) {
+    if (event == nullptr) continue;  // closed while waited on
+    auto& list = event->waiters;
     list.erase(std::remove(list.begin(), list.end(), waiter), list.end());
+  }
+}
+
+// An event closed while waited on is never signalled again for its waiters (and is gone from memory).
+static void ForgetEventLocked(EventObject& event) {
+  for (Waiter* waiter : event.waiters) {
+    std::replace(waiter->objects.begin(), waiter->objects.end(), &event, static_cast<EventObject*>(nullptr));
   }
 }
 
@@ -71,8 +83,8 @@ bool SetEventLocked(uint32_t handle) {
   auto it = Sync().events.find(handle);
   if (it == Sync().events.end()) return false;
   it->second.signaled = true;
-  // No copy of the list (it would cost an allocation per completion): waking only requests a delivery or
-  // notifies a condition variable, and every unregistration happens later, on the waiting thread.
+  // No copy of the list (it would cost an allocation per completion): waking only requests a delivery or a
+  // wake of the waiting thread, and every unregistration happens later, on that thread.
   // A wait-any waiter on this list names this event, which is now signalled: it is satisfied without walking
   // (and looking up) every handle it waits on. Only wait-all waiters need the full evaluation.
   for (Waiter* waiter : it->second.waiters) {
@@ -96,7 +108,12 @@ void QueueRoutineLocked(Operation* op) {
 void CloseEventsOfLocked(EnvState* env) {
   auto& events = Sync().events;
   for (auto it = events.begin(); it != events.end();) {
-    it = it->second.owner == env ? events.erase(it) : std::next(it);
+    if (it->second.owner != env) {
+      ++it;
+      continue;
+    }
+    ForgetEventLocked(it->second);
+    it = events.erase(it);
   }
 }
 
@@ -114,7 +131,11 @@ uint32_t CreateEvent(EnvState* env, uint32_t* handle) {
 
 uint32_t CloseEvent(uint32_t handle) {
   SyncLock lock;
-  return Sync().events.erase(handle) == 1 ? kNoError : WSA_INVALID_HANDLE;
+  auto it = Sync().events.find(handle);
+  if (it == Sync().events.end()) return WSA_INVALID_HANDLE;
+  ForgetEventLocked(it->second);
+  Sync().events.erase(it);
+  return kNoError;
 }
 
 uint32_t SetEvent(uint32_t handle) {

@@ -9,6 +9,7 @@
 
 #include "backend/backend.h"
 #include "backend/posix/engine.h"
+#include "backend/posix/operation_queue.h"
 
 namespace wsn {
 struct EnvState;
@@ -45,8 +46,8 @@ struct Socket {
   ConnectState connect = ConnectState::Idle;
   uint32_t connectError = 0; // result of a failed non-blocking connect, reported by the next connect()
 
-  std::deque<Operation*> readQueue;   // overlapped receives, filled in the order they were posted
-  std::deque<Operation*> writeQueue;  // overlapped sends, written in order, each one whole
+  OperationQueue readQueue;   // overlapped receives, filled in the order they were posted
+  OperationQueue writeQueue;  // overlapped sends, written in order, each one whole
 
   // WSAEventSelect association and its network-event record.
   uint32_t selectEvent = 0;

@@ -82,10 +82,8 @@ void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted) {
   std::lock_guard<std::mutex> lock(socket.mutex);
   if (socket.closed) return;
   socket.closed = true;
-  aborted->insert(aborted->end(), socket.readQueue.begin(), socket.readQueue.end());
-  aborted->insert(aborted->end(), socket.writeQueue.begin(), socket.writeQueue.end());
-  socket.readQueue.clear();
-  socket.writeQueue.clear();
+  socket.readQueue.TakeAll(aborted);
+  socket.writeQueue.TakeAll(aborted);
   close(socket.fd);  // SO_LINGER {1, 0} makes this send an RST, as on Windows
 }
 

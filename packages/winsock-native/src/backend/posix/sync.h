@@ -11,11 +11,16 @@
 #include "backend/backend.h"
 #include "backend/posix/engine.h"
 
+namespace wsn::posix {
+struct EventObject;
+}  // namespace wsn::posix
+
 namespace wsn::backend {
 
 struct Waiter {
   EnvState* env = nullptr;
   std::vector<uint32_t> handles;
+  std::vector<posix::EventObject*> objects;  // handles resolved once (ResolveLocked); nullptr: closed since
   bool waitAll = false;
   bool alertable = false;
   // Async waiters only.
@@ -67,6 +72,8 @@ class SyncLock {
 
 // The functions below need Sync().mutex held.
 bool SetEventLocked(uint32_t handle);
+// Looks the waiter's handles up once; false if one is not an event.
+bool ResolveLocked(Waiter* waiter);
 // Index of the event that satisfies `waiter` (0 for wait-all), or -1.
 int EvaluateLocked(const Waiter& waiter);
 void RegisterLocked(Waiter* waiter);

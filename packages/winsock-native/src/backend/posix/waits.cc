@@ -8,12 +8,6 @@
 namespace wsn::backend {
 using namespace wsn::posix;
 
-static bool AllHandlesValidLocked(const WaitRequest& request) {
-  auto& events = Sync().events;
-  return std::all_of(request.handles.begin(), request.handles.end(),
-                     [&](uint32_t h) { return events.count(h) == 1; });
-}
-
 static bool RoutinesReadyLocked(EnvState* env, bool alertable) {
   return alertable && !env->routineQueue.empty();
 }
@@ -35,15 +29,15 @@ static uint32_t BlockingOutcomeLocked(EnvState* env, const Waiter& waiter, std::
 uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std::deque<Operation*>* routines,
               uint32_t* error) {
   SyncLock lock;
-  if (!AllHandlesValidLocked(request)) {
-    *error = WSA_INVALID_HANDLE;
-    return WSA_WAIT_FAILED;
-  }
   Waiter waiter;
   waiter.env = env;
   waiter.handles = request.handles;
   waiter.waitAll = request.waitAll;
   waiter.alertable = request.alertable;
+  if (!ResolveLocked(&waiter)) {
+    *error = WSA_INVALID_HANDLE;
+    return WSA_WAIT_FAILED;
+  }
   RegisterLocked(&waiter);
   env->blockingWaiter = &waiter;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
@@ -75,15 +69,16 @@ uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std
 
 uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, uint32_t* waiterId, uint32_t* error) {
   SyncLock lock;
-  if (!AllHandlesValidLocked(request)) {
-    *error = WSA_INVALID_HANDLE;
-    return WSA_WAIT_FAILED;
-  }
   auto* waiter = new Waiter();
   waiter->env = env;
   waiter->handles = request.handles;
   waiter->waitAll = request.waitAll;
   waiter->alertable = request.alertable;
+  if (!ResolveLocked(waiter)) {
+    delete waiter;
+    *error = WSA_INVALID_HANDLE;
+    return WSA_WAIT_FAILED;
+  }
   const bool routinesReady = RoutinesReadyLocked(env, request.alertable);
   if (!routinesReady) {
     // Settled without running JS: the caller resolves at once. Routines always run from a delivery instead,
