@@ -18,6 +18,8 @@ const resultFlags = new DWORD();
  */
 export class EventWaitGroup {
   static readonly CAPACITY = WSA_MAXIMUM_WAIT_EVENTS - 1;
+  /** Wake-ups after which the group lets the event loop run once. */
+  static readonly WAKES_PER_YIELD = 16;
 
   // events[0] is the wake event; events[i + 1] belongs to ops[i] on sockets[i]. Kept dense (swap-remove)
   // so the array is handed to the wait as it is.
@@ -62,7 +64,11 @@ export class EventWaitGroup {
 
   private async run(): Promise<void> {
     this.running = true;
+    let wakes = 0;
     while (this.ops.length > 0) {
+      // A wait whose event is already set resolves at once, as on Windows; a group kept busy by immediate
+      // completions would then loop on promise reactions alone and starve the event loop (timers, I/O).
+      if (++wakes % EventWaitGroup.WAKES_PER_YIELD === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       this.waiting = true;
       const result = await WSAWaitForMultipleEventsAsync(this.events.length, this.events, false, WSA_INFINITE, false);
       this.waiting = false;

@@ -123,7 +123,11 @@ static Napi::Value CancelWait(const Napi::CallbackInfo& info) {
 }
 
 void RegisterWaits(Napi::Env env, Napi::Object exports) {
-  GetEnvState(env).jsProbe = Napi::Persistent(Napi::Function::New(env, [](const Napi::CallbackInfo&) {}));
+  // A JS function, not a native one: only running JS notices a termination that is pending (worker.terminate()).
+  napi_value source, probe;
+  napi_create_string_utf8(env, "(function winsockNativeProbe() {})", NAPI_AUTO_LENGTH, &source);
+  NAPI_THROW_IF_FAILED_VOID(env, napi_run_script(env, source, &probe));
+  GetEnvState(env).jsProbe = Napi::Persistent(Napi::Function(env, probe));
   Export<WSAWaitForMultipleEvents>(env, exports, "WSAWaitForMultipleEvents");
   Export<SleepEx>(env, exports, "SleepEx");
   Export<WaitAsync>(env, exports, "waitAsync");

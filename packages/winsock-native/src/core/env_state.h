@@ -28,7 +28,7 @@ struct EnvState {
   Napi::Reference<Napi::Value> overlappedStateKey;  // the symbol under which a WSAOVERLAPPED keeps its state
   Napi::Reference<Napi::ArrayBuffer> stateSlab;  // where new WSAOVERLAPPEDs' states are placed (JS thread only)
   size_t stateSlabUsed = 0;
-  Napi::FunctionReference jsProbe;          // a no-op: calling it fails once the env is being torn down
+  Napi::FunctionReference jsProbe;          // a JS no-op: calling it fails once the env is being terminated
   uint32_t lastError = 0;                   // WSAGetLastError() is per thread
 
   // Touched by this JS thread only.

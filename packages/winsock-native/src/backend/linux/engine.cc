@@ -26,6 +26,7 @@ namespace {
 
 constexpr int kBatch = 128;       // readiness events per epoll_wait, as libuv's uv__io_poll takes them
 constexpr int kTurnRounds = 8;    // drain + deliver rounds per loop turn before libuv gets the thread back
+constexpr uint64_t kTurnBudgetNs = 4'000'000;  // and at most this long: timers and other I/O keep their time
 
 // The libuv handles of an engine: freed by their close callbacks, which may run after the engine is gone.
 struct LoopHandles {
@@ -164,7 +165,8 @@ void Turn(Engine& engine) {
   // arrived while JS ran keeps the loop's poll readable, so the next loop iteration finds it without a syscall
   // spent here on an empty set (a sparse load would pay one per message).
   bool drain = true;
-  for (int round = 0; round < kTurnRounds; round++) {
+  const uint64_t start = uv_hrtime();
+  for (int round = 0; round < kTurnRounds && uv_hrtime() - start < kTurnBudgetNs; round++) {
     ConsumeWake(engine);
     const int handled = drain ? Drain(engine) : 0;
     drain = handled == kBatch;

@@ -60,7 +60,8 @@ static uint32_t SendBlocker(Socket& socket) {
   return kNoError;
 }
 
-static uint32_t ErrorFromReceive(Socket& socket, int error) {
+// Linux reports a reset once, to whichever call meets it first; Windows keeps failing receives with it.
+static uint32_t ConnectionError(Socket& socket, int error) {
   uint32_t wsaError = WsaErrorFromErrno(error);
   if (wsaError == WSAECONNRESET) socket.resetSeen = true;
   return wsaError;
@@ -88,7 +89,7 @@ static bool TryReceive(Socket& socket, Operation* op) {
     socket.readable = false;
     return false;
   }
-  op->error = ErrorFromReceive(socket, errno);
+  op->error = ConnectionError(socket, errno);
   return true;
 }
 
@@ -111,7 +112,7 @@ static bool TrySend(Socket& socket, Operation* op) {
         socket.writable = false;
         return false;
       }
-      op->error = WsaErrorFromErrno(errno);
+      op->error = ConnectionError(socket, errno);  // a send that meets the reset records it for receives
       return true;
     }
     op->transferred += static_cast<size_t>(sent);
@@ -171,7 +172,7 @@ uint32_t Recv(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_
       ReenableRead(*socket);
       return kNoError;
     }
-    if (!WouldBlock(errno)) return ErrorFromReceive(*socket, errno);
+    if (!WouldBlock(errno)) return ConnectionError(*socket, errno);
     if (socket->nonBlocking) {
       ReenableRead(*socket);
       return WSAEWOULDBLOCK;

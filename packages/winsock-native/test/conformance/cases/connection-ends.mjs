@@ -83,6 +83,32 @@ export const cases = [
     },
   },
   {
+    id: 'ends.reset-seen-by-send-fails-receives',
+    title: 'a reset first met by a send keeps failing receives with WSAECONNRESET, not a graceful 0',
+    source: 'winsock-semantics.md (peer resets); MS doc: WSARecv (WSAECONNRESET)',
+    async run(ws, h) {
+      const { client, server } = h.pair();
+      h.abortiveClose(client);
+      // Sends until one meets the reset (the first, on loopback; bounded anyway).
+      const byte = Buffer.from('x');
+      let error = 0;
+      for (let i = 0; i < 1000 && error === 0; i++) {
+        if (ws.send(server, byte, 1, 0) === ws.SOCKET_ERROR) error = ws.WSAGetLastError();
+      }
+      h.assert.equal(error, ws.WSAECONNRESET, `a send on the reset connection: ${h.errName(error)}`);
+      const ov = new ws.WSAOVERLAPPED();
+      ov.hEvent = h.event();
+      const r = ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, null, new ws.DWORD(), ov, null);
+      if (r === ws.SOCKET_ERROR && ws.WSAGetLastError() !== ws.WSA_IO_PENDING) {
+        h.assert.equal(ws.WSAGetLastError(), ws.WSAECONNRESET, 'the receive fails at once with the reset');
+        return;
+      }
+      await h.waitEvent(ov.hEvent, 'the receive after the reset');
+      h.expectError(ws.WSAGetOverlappedResult(server, ov, new ws.DWORD(), false, new ws.DWORD()), false, ws.WSAECONNRESET,
+        'a receive after the reset, not a graceful close');
+    },
+  },
+  {
     id: 'ends.reset-fails-every-pending-receive',
     title: 'a reset fails every receive pending on the socket with WSAECONNRESET, each exactly once',
     source: 'winsock-semantics.md (peer resets)',
