@@ -39,8 +39,8 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Runs the script; `onLine` sees each stdout line as it comes. */
-export function runChild(script: string, opts: { onLine?: (line: string) => void; nodeArgs?: string[] } = {}) {
+/** Runs the script; `onLine` sees each stdout line as it comes; `limitMs` (default CHILD_LIMIT_MS) is when it is killed. */
+export function runChild(script: string, opts: { onLine?: (line: string) => void; nodeArgs?: string[]; limitMs?: number } = {}) {
   const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,7 +51,7 @@ export function runChild(script: string, opts: { onLine?: (line: string) => void
     lines.push(line);
     opts.onLine?.(line);
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_LIMIT_MS);
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.limitMs ?? CHILD_LIMIT_MS);
   const exited: Promise<ChildResult> = once(child, 'close').then(([code, signal]) => {
     clearTimeout(timer);
     return { code: code as number | null, signal: signal as string | null, lines, stderr };
