@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The ASan pass: builds the addon with AddressSanitizer (scripts/build-asan.sh; lib/binding.ts loads that build
 # when OVERLAPPED_NATIVE_BUILD=asan), then runs the conformance runner, the stress tests and the bad-input tests
-# (whose child processes inherit the ASan environment) against it.
+# (whose child processes inherit the ASan environment), the cross-thread and hazard regression tests, and the
+# soak's short form against it.
 # Node itself is not instrumented, so the ASan runtime is preloaded; leak checking is off (V8 keeps memory
 # until exit by design) and any error aborts the process, which the runner reports as a failed case.
 set -euo pipefail
@@ -17,6 +18,6 @@ export LD_PRELOAD
 
 status=0
 node test/conformance/run-node.mjs || status=1
-pnpm exec vitest run test/stress.test.ts test/bad-input.test.ts || status=1
+pnpm exec vitest run test/stress.test.ts test/bad-input.test.ts test/threads.test.ts test/hazards.test.ts || status=1
 OVERLAPPED_SOAK_SECONDS=8 OVERLAPPED_SOAK_SESSIONS=300 pnpm exec vitest run test/soak.test.ts && echo 'ASan soak (short form, 8 s x 300 sessions): PASS' || { echo 'ASan soak (short form, 8 s x 300 sessions): FAIL'; status=1; }
 exit "$status"
