@@ -128,7 +128,6 @@ struct DeliveryBatch {
   std::vector<Operation*> finished;        // recycle (release what they retained)
   std::deque<Operation*> routines;         // run in order, for the waiter flagged runsRoutines
   std::vector<ResolvedWait> resolved;
-  bool waitersRemain = false;
 };
 void CollectDelivery(EnvState* env, DeliveryBatch* batch);
 // A routine threw: the ones not run yet go back to the front of the queue, in order.

@@ -1,4 +1,4 @@
-// WSAEventSelect / WSAEnumNetworkEvents and the network-event record they share with the I/O thread.
+// WSAEventSelect / WSAEnumNetworkEvents and the network-event record they share with the engine's drains.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>

@@ -8,7 +8,8 @@
 namespace wsn::posix {
 
 SyncState& Sync() {
-  // Never destroyed: the I/O thread may still be finishing a completion while static destructors run at exit.
+  // Never destroyed: another thread (a worker's drain) may still be finishing a completion while static
+  // destructors run at exit.
   static SyncState* state = new SyncState();
   return *state;
 }

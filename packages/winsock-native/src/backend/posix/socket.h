@@ -70,7 +70,7 @@ using SocketPtr = std::shared_ptr<Socket>;
 bool Started();
 // Looks a handle up; *error gets WSANOTINITIALISED or WSAENOTSOCK when there is no such socket.
 SocketPtr FindSocket(uint32_t handle, uint32_t* error);
-SocketPtr FindSocket(uint32_t handle);  // for the I/O thread: no error wanted
+SocketPtr FindSocket(uint32_t handle);  // no error wanted
 // Adopts an fd (already O_NONBLOCK) and registers it with the env's engine.
 SocketPtr AddSocket(EnvState* env, int fd);
 SocketPtr RemoveSocket(uint32_t handle);

@@ -3,7 +3,7 @@
 
 namespace wsn::posix {
 
-// With socket.mutex held (I/O thread): completes queued operations in order until one would block.
+// With socket.mutex held (a drain): completes queued operations in order until one would block.
 void DrainReadQueue(Socket& socket);
 void DrainWriteQueue(Socket& socket);
 

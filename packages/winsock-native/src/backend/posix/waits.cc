@@ -48,7 +48,6 @@ uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std
     const bool handled = DriveEngines(env);
     lock.lock();
     if ((result = BlockingOutcomeLocked(env, waiter, routines)) != kWaitRegistered) break;
-    if (handled) continue;  // something moved: drive again before sleeping
     int sleepMs = -1;
     if (timeoutMs != WSA_INFINITE) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -58,6 +57,7 @@ uint32_t Wait(EnvState* env, const WaitRequest& request, uint32_t timeoutMs, std
       }
       sleepMs = static_cast<int>(left.count());
     }
+    if (handled) continue;  // something moved: drive again before sleeping (other threads' engines may be busy)
     lock.unlock();
     SleepUntilActivity(env, -1, 0, true, sleepMs);
     lock.lock();
@@ -150,7 +150,6 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
     if (index >= 0 || waiter->poll) settle(waiter, index >= 0 ? WSA_WAIT_EVENT_0 + index : WSA_WAIT_TIMEOUT, false);
   }
   env->readyWaiters.clear();
-  batch->waitersRemain = !env->asyncWaiters.empty();
 }
 
 void RequeueRoutines(EnvState* env, std::deque<Operation*>* notRun) {

@@ -272,7 +272,6 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
     ReleaseWaiterLocked(waiter);
     it = waiters.erase(it);
   }
-  batch->waitersRemain = !waiters.empty();
 }
 
 void RequeueRoutines(EnvState* env, std::deque<Operation*>* notRun) {
