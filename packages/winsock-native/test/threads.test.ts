@@ -88,11 +88,10 @@ describe('a completion while the issuing thread is busy', () => {
     await busyIssuerCase('blocking', 5000);
   });
 
-  // KNOWN DEVIATION of the per-thread engine (ab433f6): an Async wait in a worker does not drive the engine of the
-  // thread that owns the socket, so the receive completes only once the main thread is back in its loop. The old
-  // I/O thread (50e3470) and Windows complete it at once. it.fails keeps the suite green while the deviation stands
-  // and turns red once it is fixed: then make it an `it`.
-  it.fails("(known deviation) a worker awaiting WSAWaitForMultipleEventsAsync on the main thread's receive event settles while the main thread busy-spins", async () => {
+  // An Async wait does not block its thread, so it cannot drive the engines the way a blocking wait does: while a
+  // thread has async waiters and other threads have engines, it drains theirs every few milliseconds (the
+  // engine's handover timer). Without that, the receive completed only once the main thread was back in its loop.
+  it("a worker awaiting WSAWaitForMultipleEventsAsync on the main thread's receive event settles while the main thread busy-spins", async () => {
     await busyIssuerCase('async', 2000);
   });
 });

@@ -31,9 +31,12 @@ constexpr uint64_t kTurnBudgetNs = 4'000'000;  // and at most this long: timers 
 // The libuv handles of an engine: freed by their close callbacks, which may run after the engine is gone.
 struct LoopHandles {
   uv_poll_t poll;
-  uv_idle_t idle;  // a delivery due on this thread, outside a turn: run it at the next loop iteration
-  int open = 2;
+  uv_idle_t idle;      // a delivery due on this thread, outside a turn: run it at the next loop iteration
+  uv_timer_t handover; // while this thread has async waiters and other threads have engines (DriveOthers)
+  int open = 3;
 };
+
+constexpr uint64_t kHandoverMs = 5;  // how late an operation of a busy thread completes for an async waiter
 
 }  // namespace
 
@@ -49,6 +52,8 @@ struct Engine {
   napi_ref resource = nullptr;
   bool inTurn = false;            // JS thread only
   bool idleStarted = false;       // JS thread only
+  bool keptAlive = false;         // JS thread only: async waiters pending (SetKeepAlive)
+  bool handoverStarted = false;   // JS thread only
 
   ~Engine() {
     // Closed last, when no thread can hold the engine any more: a blocking wait elsewhere may poll these fds.
@@ -73,6 +78,7 @@ namespace {
 struct EngineList {
   std::mutex mutex;
   std::vector<EnginePtr> engines;
+  std::atomic<size_t> count{0};  // engines.size(), readable without the mutex
 };
 
 EngineList& Engines() {
@@ -182,7 +188,35 @@ void Turn(Engine& engine) {
   if (engine.env->deliveryDue) ScheduleDeliveryLocked(engine.env);
 }
 
-void OnReadable(uv_poll_t* handle, int, int) { Turn(*static_cast<Engine*>(handle->data)); }
+// An async waiter here may wait for an operation another thread issued, on a socket of that thread's engine.
+// Windows' kernel completes it even while that thread runs JS for seconds; here that thread's engine is drained
+// by its own loop and by blocking waits only. So while this thread has async waiters and other engines exist,
+// it drains theirs every kHandoverMs (a try-lock: never while their owner drains), and the operations it
+// completes reach their own threads as any cross-thread completion does.
+void DriveOthers(uv_timer_t* timer) {
+  auto* engine = static_cast<Engine*>(timer->data);
+  for (const EnginePtr& other : SnapshotEngines()) {
+    if (other.get() != engine) TryDrain(*other);
+  }
+}
+
+// Starts or stops the handover timer to match: async waiters pending, and another engine to drive.
+void UpdateHandover(Engine& engine) {
+  const bool wanted = engine.keptAlive && Engines().count.load(std::memory_order_relaxed) > 1;
+  if (wanted == engine.handoverStarted || engine.handles == nullptr) return;
+  engine.handoverStarted = wanted;
+  if (wanted) {
+    uv_timer_start(&engine.handles->handover, DriveOthers, kHandoverMs, kHandoverMs);
+  } else {
+    uv_timer_stop(&engine.handles->handover);
+  }
+}
+
+void OnReadable(uv_poll_t* handle, int, int) {
+  auto* engine = static_cast<Engine*>(handle->data);
+  UpdateHandover(*engine);  // a worker may have started since (its engine is new)
+  Turn(*engine);
+}
 
 void OnIdle(uv_idle_t* handle) {
   auto* engine = static_cast<Engine*>(handle->data);
@@ -316,6 +350,9 @@ static void StartEngine(EnvState* env) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&engine->handles->poll));  // SetKeepAlive refs it while waits pend
   uv_idle_init(loop, &engine->handles->idle);
   uv_unref(reinterpret_cast<uv_handle_t*>(&engine->handles->idle));
+  engine->handles->handover.data = engine.get();
+  uv_timer_init(loop, &engine->handles->handover);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&engine->handles->handover));
   napi_value resource, name;
   napi_create_object(env->env, &resource);
   napi_create_reference(env->env, resource, 1, &engine->resource);
@@ -325,17 +362,21 @@ static void StartEngine(EnvState* env) {
   currentEnv = env;
   std::lock_guard<std::mutex> lock(Engines().mutex);
   Engines().engines.push_back(std::move(engine));
+  Engines().count.store(Engines().engines.size(), std::memory_order_relaxed);
 }
 
 void AttachEnv(EnvState* env) { StartEngine(env); }
 
 void SetKeepAlive(EnvState* env, bool alive) {
-  auto* poll = reinterpret_cast<uv_handle_t*>(&env->channel->engine->handles->poll);
+  Engine& engine = *env->channel->engine;
+  auto* poll = reinterpret_cast<uv_handle_t*>(&engine.handles->poll);
   if (alive) {
     uv_ref(poll);
   } else {
     uv_unref(poll);
   }
+  engine.keptAlive = alive;
+  UpdateHandover(engine);
 }
 
 void CloseChannel(EnvState* env) {
@@ -345,14 +386,17 @@ void CloseChannel(EnvState* env) {
     std::lock_guard<std::mutex> lock(Engines().mutex);
     auto& engines = Engines().engines;
     engines.erase(std::remove(engines.begin(), engines.end(), engine), engines.end());
+    Engines().count.store(engines.size(), std::memory_order_relaxed);
   }
   if (engine->handles != nullptr) {
     // Their close callbacks run at the loop's last iteration (a worker's loop runs once more before closing).
     uv_poll_stop(&engine->handles->poll);
     uv_idle_stop(&engine->handles->idle);
-    engine->handles->poll.data = engine->handles->idle.data = engine->handles;
+    uv_timer_stop(&engine->handles->handover);
+    engine->handles->poll.data = engine->handles->idle.data = engine->handles->handover.data = engine->handles;
     uv_close(reinterpret_cast<uv_handle_t*>(&engine->handles->poll), OnHandleClosed);
     uv_close(reinterpret_cast<uv_handle_t*>(&engine->handles->idle), OnHandleClosed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&engine->handles->handover), OnHandleClosed);
     engine->handles = nullptr;
   }
   if (engine->asyncContext != nullptr) napi_async_destroy(env->env, engine->asyncContext);
