@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { markAsUntransferable } from 'node:worker_threads';
 import { deliver } from './completions.js';
 import { STATUS_PENDING } from './constants.js';
+import { INTERNAL, INTERNAL_HIGH, PENDING_READS, stateOf } from './overlapped-state.js';
 import type { DWORD, INT, LINGER, SOCKADDR_IN, WSABUF, WSADATA, WSANETWORKEVENTS, SOCKET, WSAEVENT } from './structs.js';
 
 /** The native-backed OVERLAPPED. Subclassable: `class Session extends WSAOVERLAPPED {}`. */
@@ -123,21 +124,16 @@ export interface ResourceCounts {
 // an operation pending, the read drives it. Rare enough that a scan over many pending operations (the event
 // strategy's) stays a plain memory read.
 const PENDING_READS_PER_POLL = 64;
-// Slots of the state array (core/operation.h, OverlappedState).
-const INTERNAL = 0;
-const INTERNAL_HIGH = 1;
-const PENDING_READS = 4;
 
 /** Internal and InternalHigh read the native state directly: no call into C++ per read. */
 function defineStateGetters(binding: NativeBinding): void {
   const key = binding.overlappedStateKey;
-  const stateOf = (overlapped: object): Uint32Array => (overlapped as Record<symbol, Uint32Array>)[key]!;
   Object.defineProperties(binding.WSAOVERLAPPED.prototype, {
     Internal: {
       get(this: object): number {
         // A plain read: the status is one aligned word, written last by the completing thread. (Atomics.load
         // is a builtin call here, not inlined, and a scan of many pending operations reads this a lot.)
-        const state = stateOf(this);
+        const state = stateOf(this, key);
         const status = state[INTERNAL]!;
         if (status !== STATUS_PENDING || ++state[PENDING_READS]! % PENDING_READS_PER_POLL !== 0) return status;
         binding.pollCompletions();
@@ -148,7 +144,7 @@ function defineStateGetters(binding: NativeBinding): void {
     },
     InternalHigh: {
       get(this: object): number {
-        const state = stateOf(this);
+        const state = stateOf(this, key);
         Atomics.load(state, INTERNAL); // ordered after Internal: a final status comes with its final byte count
         return state[INTERNAL_HIGH]!;
       },

@@ -8,18 +8,12 @@ import { markAsUntransferable } from 'node:worker_threads';
 import { native, type LPWSAOVERLAPPED_COMPLETION_ROUTINE, type WSAOVERLAPPED } from './binding.js';
 import { holdSlot, releaseSlot } from './completions.js';
 import { SOCKET_ERROR, STATUS_PENDING, WSA_IO_PENDING } from './constants.js';
+import { ERROR, FLAGS, INTERNAL, INTERNAL_HIGH, stateOf } from './overlapped-state.js';
 import { WSABUF, type DWORD, type SOCKET } from './structs.js';
 
 const RECV = 0;
 const SEND = 1;
-// Slots of the state array (src/core/operation.h, OverlappedState).
-const INTERNAL = 0;
-const INTERNAL_HIGH = 1;
-const ERROR = 2;
-const FLAGS = 3;
-
 const stateKey = native.overlappedStateKey;
-const stateOf = (overlapped: WSAOVERLAPPED): Uint32Array => (overlapped as unknown as Record<symbol, Uint32Array>)[stateKey]!;
 
 // Buffers another thread may write into while an operation pends must never be transferred away
 // (src/api/overlapped.cc, KeepAttached); each backing store is marked once.
@@ -57,7 +51,7 @@ function startFast(
   bytes: Box | null | undefined, flagsOut: Box | null,
 ): number {
   keepAttached(buffer.buf);
-  const state = stateOf(overlapped);
+  const state = stateOf(overlapped, stateKey);
   const withRoutine = typeof routine === 'function';
   const slot = holdSlot(overlapped, routine, buffer.buf);
   const error = native.overlappedIo(kind, s, buffer.buf, buffer.len, flags, state, overlapped.hEvent, withRoutine, slot);
@@ -134,7 +128,7 @@ export function WSAGetOverlappedResult(
   // A finished operation's result is in its state; a pending one (which may block) takes the native path.
   if (typeof s === 'number' && lpOverlapped instanceof native.WSAOVERLAPPED && isBox(lpcbTransfer) &&
       isBox(lpdwFlags) && (typeof fWait === 'boolean' || typeof fWait === 'number')) {
-    const state = stateOf(lpOverlapped);
+    const state = stateOf(lpOverlapped, stateKey);
     if (Atomics.load(state, INTERNAL) !== STATUS_PENDING) {
       lpcbTransfer.value = state[INTERNAL_HIGH]!;
       lpdwFlags.value = state[FLAGS]!;
