@@ -180,7 +180,7 @@ static uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, Ope
     case backend::StartResult::Completed:
       break;
   }
-  if (op->hasRoutine()) RetainForRoutine(op);
+  if (op->hasRoutine()) RetainPastCall(op);
   if (backend::AnnounceCompletion(op)) guard.release();
   return kNoError;
 }

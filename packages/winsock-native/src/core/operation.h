@@ -67,7 +67,6 @@ uint32_t LiveOperationCount();
 
 // Called when an operation outlives its issuing call: it pends, or it completed at once with a routine to run.
 // Its slot is then released by a delivery on its thread, never by the caller.
-inline void RetainForPending(Operation* op) { op->retained = true; }
-inline void RetainForRoutine(Operation* op) { op->retained = true; }
+inline void RetainPastCall(Operation* op) { op->retained = true; }
 
 }  // namespace wsn

@@ -231,13 +231,11 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
         return op->error == kNoError ? StartResult::Completed : StartResult::Failed;
       }
     }
+    RetainPastCall(op);
     op->socket = socket.get();
     op->env->operationsInFlight.fetch_add(1, std::memory_order_relaxed);
     queue.push_back(op);
   }
-  // Outside the socket lock: whoever completes the op meanwhile only queues it for this thread, which releases
-  // what is retained here, later, from a delivery.
-  RetainForPending(op);
   return StartResult::Pending;
 }
 

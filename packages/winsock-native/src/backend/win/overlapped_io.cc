@@ -186,7 +186,7 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
     ReleaseWinOpLocked(w);
     return rc == 0 ? StartResult::Completed : StartResult::Failed;
   }
-  RetainForPending(op);  // on the JS thread, before the completion can be seen anywhere
+  RetainPastCall(op);  // on the JS thread, before the completion can be seen anywhere
   {
     std::lock_guard<std::mutex> lock(Win().mutex);
     w->record = &Win().envs[op->env];
