@@ -110,6 +110,28 @@ export interface NativeBinding {
   /** The symbol under which each WSAOVERLAPPED keeps its completion state (a Uint32Array over native memory). */
   readonly overlappedStateKey: symbol;
   getResourceCounts(): ResourceCounts;
+
+  // Completion ports (src/api/ports.cc; lib/ports.ts builds the Windows signatures on these).
+  CreateIoCompletionPort(FileHandle: number, ExistingCompletionPort: number, CompletionKey: number | bigint, NumberOfConcurrentThreads: number): number;
+  CloseHandle(hObject: number): boolean;
+  SetFileCompletionNotificationModes(FileHandle: number, Flags: number): boolean;
+  CancelIo(hFile: number): boolean;
+  CancelIoEx(hFile: number, lpOverlapped: WSAOVERLAPPED | null): boolean;
+  postQueuedCompletionStatus(port: number, bytes: number, key: number | bigint, state: Uint32Array | null, slot: number): boolean;
+  /** Entries written into `area` (10 words each), or -1 with the last error set. */
+  dequeue(port: number, max: number, timeoutMs: number, alertable: boolean, area: Uint32Array): number;
+  /** Entries written now, -1 with the last error, or -(waiterId + 1) for a wait a delivery settles. */
+  dequeueAsync(port: number, max: number, alertable: boolean, area: Uint32Array): number;
+  takeDequeued(waiterId: number, area: Uint32Array): number;
+  /** This thread's view of the overlapped of entry `index` of the last dequeue (another thread's operation). */
+  overlappedView(index: number): WSAOVERLAPPED;
+  AcceptEx(listen: SOCKET, accept: SOCKET, buffer: Uint8Array | null, receiveLength: number, localLength: number,
+    remoteLength: number, bytes: DWORD | null, overlapped: WSAOVERLAPPED | null, slot: number): boolean;
+  ConnectEx(s: SOCKET, name: SOCKADDR_IN, namelen: number, buffer: Uint8Array | null, length: number, bytes: DWORD | null,
+    overlapped: WSAOVERLAPPED | null, slot: number): boolean;
+  DisconnectEx(s: SOCKET, overlapped: WSAOVERLAPPED | null, flags: number, reserved: number, slot: number): boolean;
+  GetAcceptExSockaddrs(buffer: Uint8Array, receiveLength: number, localLength: number, remoteLength: number,
+    local: SOCKADDR_IN, localSize: INT, remote: SOCKADDR_IN, remoteSize: INT): void;
 }
 
 /** What the addon holds right now: live sockets, events and overlapped operation records (in flight or queued). */
@@ -117,6 +139,10 @@ export interface ResourceCounts {
   sockets: number;
   events: number;
   operations: number;
+  /** Open completion ports. */
+  ports: number;
+  /** Packets queued in ports (or dequeued and not yet handed to JS). */
+  packets: number;
 }
 
 // A loop that spins on HasOverlappedIoCompleted (Internal) must make progress, as on Windows, where the kernel

@@ -31,6 +31,13 @@ export function releaseSlot(slot: number): void {
   freeSlots.push(slot);
 }
 
+/** The overlapped held in `slot`, which is released: a port packet of this thread was dequeued here. */
+export function takeSlot(slot: number): WSAOVERLAPPED {
+  const overlapped = overlappedOf[slot]!;
+  releaseSlot(slot);
+  return overlapped;
+}
+
 /** Slots held right now (for leak checks). */
 export function heldSlotCount(): number {
   return overlappedOf.length - freeSlots.length;

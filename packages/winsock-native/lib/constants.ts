@@ -98,3 +98,26 @@ export const WSAECONNREFUSED = 10061;
 export const WSAEHOSTUNREACH = 10065;
 export const WSAVERNOTSUPPORTED = 10092;
 export const WSANOTINITIALISED = 10093;
+
+// Completion ports and the Microsoft extension functions (winbase.h, mswsock.h, winerror.h, ntstatus.h).
+export const INVALID_HANDLE_VALUE = -1; // as INVALID_SOCKET
+export const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
+export const FILE_SKIP_SET_EVENT_ON_HANDLE = 2;
+export const TF_DISCONNECT = 1;
+export const TF_REUSE_SOCKET = 2;
+export const SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc8000006;
+export const SO_UPDATE_ACCEPT_CONTEXT = 0x700b;
+export const SO_UPDATE_CONNECT_CONTEXT = 0x7010;
+export const ERROR_INVALID_HANDLE = 6;
+export const ERROR_NETNAME_DELETED = 64;
+export const ERROR_INVALID_PARAMETER = 87;
+export const ERROR_INSUFFICIENT_BUFFER = 122;
+export const ERROR_ABANDONED_WAIT_0 = 735;
+export const ERROR_OPERATION_ABORTED = 995;
+export const ERROR_IO_PENDING = 997;
+export const ERROR_NOT_FOUND = 1168;
+export const ERROR_CONNECTION_REFUSED = 1225;
+export const ERROR_CONNECTION_ABORTED = 1236;
+export const STATUS_CONNECTION_RESET = 0xc000020d;
+export const STATUS_CONNECTION_ABORTED = 0xc0000241;
+export const STATUS_CONNECTION_REFUSED = 0xc0000236;

@@ -7,6 +7,28 @@ export * from './byteorder.js';
 export { describeError, WinsockError, winsockError, type ErrorDescription } from './errors.js';
 export { WSAWaitForMultipleEventsAsync, SleepExAsync } from './waits.js';
 export { WSARecv, WSASend, WSAGetOverlappedResult } from './overlapped-io.js';
+export {
+  GetQueuedCompletionStatus,
+  GetQueuedCompletionStatusAsync,
+  GetQueuedCompletionStatusEx,
+  GetQueuedCompletionStatusExAsync,
+  PostQueuedCompletionStatus,
+} from './ports.js';
+export {
+  AcceptEx,
+  ConnectEx,
+  DisconnectEx,
+  GetAcceptExSockaddrs,
+  WSAIoctl,
+  WSAID_ACCEPTEX,
+  WSAID_CONNECTEX,
+  WSAID_DISCONNECTEX,
+  WSAID_GETACCEPTEXSOCKADDRS,
+  type LPFN_ACCEPTEX,
+  type LPFN_CONNECTEX,
+  type LPFN_DISCONNECTEX,
+  type LPFN_GETACCEPTEXSOCKADDRS,
+} from './extensions.js';
 export type { WSAOVERLAPPEDConstructor, LPWSAOVERLAPPED_COMPLETION_ROUTINE, ResourceCounts } from './binding.js';
 import type { WSAOVERLAPPED as OverlappedShape } from './binding.js';
 
@@ -43,4 +65,12 @@ export const {
   WSAEventSelect,
   WSAEnumNetworkEvents,
   getResourceCounts,
+  CreateIoCompletionPort,
+  CloseHandle,
+  SetFileCompletionNotificationModes,
+  CancelIo,
+  CancelIoEx,
 } = native;
+
+/** GetLastError(): the calling thread's last error, the same value as WSAGetLastError(). */
+export const GetLastError = native.WSAGetLastError;

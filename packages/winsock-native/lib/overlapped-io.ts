@@ -8,7 +8,7 @@ import { markAsUntransferable } from 'node:worker_threads';
 import { native, type LPWSAOVERLAPPED_COMPLETION_ROUTINE, type WSAOVERLAPPED } from './binding.js';
 import { holdSlot, releaseSlot } from './completions.js';
 import { SOCKET_ERROR, STATUS_PENDING, WSA_IO_PENDING } from './constants.js';
-import { ERROR, FLAGS, INTERNAL, INTERNAL_HIGH, stateOf } from './overlapped-state.js';
+import { ERROR, FLAGS, INTERNAL, INTERNAL_HIGH, SLOT_HELD, stateOf } from './overlapped-state.js';
 import { WSABUF, type DWORD, type SOCKET } from './structs.js';
 
 const RECV = 0;
@@ -40,9 +40,12 @@ function singleBuffer(lpBuffers: WSABUF[] | WSABUF, dwBufferCount: number): WSAB
   return first;
 }
 
-/** The slot outlives the call only when the operation does: it pends, or it completed with a routine owed. */
-function settleSlot(slot: number, error: number, routine: Routine): void {
-  if (error === WSA_IO_PENDING || (error === 0 && typeof routine === 'function')) return;
+/**
+ * The slot outlives the call only when the operation does: it pends, or it completed at once with a routine or
+ * a completion port packet owed (the addon says so in the state). A failed start never keeps it.
+ */
+export function settleSlot(slot: number, error: number, state: Uint32Array): void {
+  if (error === WSA_IO_PENDING || (error === 0 && state[SLOT_HELD] === 1)) return;
   releaseSlot(slot);
 }
 
@@ -55,7 +58,7 @@ function startFast(
   const withRoutine = typeof routine === 'function';
   const slot = holdSlot(overlapped, routine, buffer.buf);
   const error = native.overlappedIo(kind, s, buffer.buf, buffer.len, flags, state, overlapped.hEvent, withRoutine, slot);
-  settleSlot(slot, error, routine);
+  settleSlot(slot, error, state);
   if (error !== 0) return SOCKET_ERROR;
   if (bytes) bytes.value = state[INTERNAL_HIGH]!;
   if (flagsOut) flagsOut.value = state[FLAGS]!;
@@ -81,7 +84,7 @@ function startGeneral(
     releaseSlot(slot); // a TypeError: nothing was started
     throw error;
   }
-  settleSlot(slot, result === 0 ? 0 : native.WSAGetLastError(), routine);
+  settleSlot(slot, result === 0 ? 0 : native.WSAGetLastError(), stateOf(lpOverlapped, stateKey));
   return result;
 }
 

@@ -52,3 +52,51 @@ export class WSANETWORKEVENTS {
 
 export type SOCKET = number;
 export type WSAEVENT = number;
+
+/** A ULONG out-parameter (GetQueuedCompletionStatusEx's ulNumEntriesRemoved). */
+export class ULONG {
+  constructor(public value = 0) {}
+}
+
+/** A ULONG_PTR: a completion key. A number comes back a number, a bigint a bigint. */
+export class ULONG_PTR {
+  constructor(public value: number | bigint = 0) {}
+}
+
+/**
+ * An LPOVERLAPPED out-parameter: GetQueuedCompletionStatus sets `.value` to the overlapped of the packet (the very
+ * object passed in, so a subclass comes back as itself) or to null.
+ */
+export class LPOVERLAPPED<T extends object = object> {
+  constructor(public value: T | null = null) {}
+}
+
+/** One entry GetQueuedCompletionStatusEx fills. */
+export class OVERLAPPED_ENTRY<T extends object = object> {
+  lpCompletionKey: number | bigint = 0;
+  lpOverlapped: T | null = null;
+  /** The operation's NTSTATUS. */
+  Internal = 0;
+  dwNumberOfBytesTransferred = 0;
+}
+
+/** A GUID, as WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) takes it. */
+export class GUID {
+  constructor(
+    public readonly Data1: number,
+    public readonly Data2: number,
+    public readonly Data3: number,
+    public readonly Data4: readonly number[],
+  ) {}
+  equals(other: unknown): boolean {
+    return other instanceof GUID && other.Data1 === this.Data1 && other.Data2 === this.Data2 &&
+      other.Data3 === this.Data3 && other.Data4.every((byte, i) => byte === this.Data4[i]);
+  }
+}
+
+/** A function-pointer out-parameter (WSAIoctl's lpvOutBuffer for SIO_GET_EXTENSION_FUNCTION_POINTER). */
+export class LPFN<F extends (...args: never[]) => unknown = (...args: never[]) => unknown> {
+  constructor(public value: F | null = null) {}
+}
+
+export type HANDLE = number;

@@ -20,6 +20,7 @@ static void CleanupEnv(void* data) {
   CloseDelivery(state);
   state->overlappedStateKey.Reset();
   state->stateSlab.Reset();
+  state->overlappedClass.Reset();
   state->markAsUntransferable.Reset();
   state->jsProbe.Reset();
   delete state;
@@ -39,6 +40,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   api::RegisterWaits(env, exports);
   api::RegisterEventSelect(env, exports);
   api::RegisterDiagnostics(env, exports);
+  api::RegisterPorts(env, exports);
+  api::RegisterExtensions(env, exports);
   return exports;
 }
 

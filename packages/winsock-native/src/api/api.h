@@ -12,5 +12,10 @@ void RegisterEvents(Napi::Env env, Napi::Object exports);       // event.cc
 void RegisterWaits(Napi::Env env, Napi::Object exports);        // wait.cc
 void RegisterEventSelect(Napi::Env env, Napi::Object exports);  // eventselect.cc
 void RegisterDiagnostics(Napi::Env env, Napi::Object exports);  // diagnostics.cc
+void RegisterPorts(Napi::Env env, Napi::Object exports);        // ports.cc
+void RegisterExtensions(Napi::Env env, Napi::Object exports);   // extensions.cc
+
+// False once the env is being terminated (a worker): a long native wait gives up then (wait.cc).
+bool CanRunJs(Napi::Env env);
 
 }  // namespace wsn::api

@@ -3,6 +3,7 @@
 #include "api/marshal.h"
 #include "backend/backend.h"
 #include "core/operation.h"
+#include "core/port.h"
 
 namespace wsn::api {
 
@@ -13,6 +14,8 @@ static Napi::Value GetResourceCounts(const Napi::CallbackInfo& info) {
   result.Set("sockets", counts.sockets);
   result.Set("events", counts.events);
   result.Set("operations", LiveOperationCount());
+  result.Set("ports", counts.ports);
+  result.Set("packets", LivePacketCount());
   return result;
 }
 

@@ -2,22 +2,10 @@
 #include "api/api.h"
 #include "api/marshal.h"
 #include "api/overlapped_object.h"
+#include "api/overlapped_start.h"
 #include "core/env_state.h"
 
 namespace wsn::api {
-
-// Recycles an operation record unless ownership moved on (to the backend, or to a queue).
-class OperationGuard {
- public:
-  explicit OperationGuard(Operation* op) : op_(op) {}
-  ~OperationGuard() {
-    if (op_ != nullptr) RecycleOperation(op_);
-  }
-  void release() { op_ = nullptr; }
-
- private:
-  Operation* op_;
-};
 
 // Bytes per element, as Napi::TypedArray::ElementSize() counts them.
 static size_t ElementSize(napi_typedarray_type type) {
@@ -45,8 +33,7 @@ static size_t ElementSize(napi_typedarray_type type) {
 // One WSABUF (or Buffer) as a slice. Returns a WSA error for a bad length or a detached buffer.
 // One napi_get_typedarray_info call gives everything (Napi::TypedArray's accessors would make four).
 // `backing` (optional) receives the ArrayBuffer behind the view.
-static uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, IoSlice* slice,
-                          napi_value* backingOut = nullptr) {
+uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, IoSlice* slice, napi_value* backingOut) {
   if (!buffer.IsTypedArray()) arg.fail("WSABUF(s) whose .buf is a Buffer");
   napi_env env = buffer.Env();
   napi_typedarray_type type;
@@ -56,7 +43,8 @@ static uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, I
   NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, buffer, &type, &elements, &data, &backing, nullptr),
                        WSAEFAULT);
   bool detached = false;
-  NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, backing, &detached), WSAEFAULT);
+  // A SharedArrayBuffer (napi_is_detached_arraybuffer refuses it) can never be detached.
+  if (napi_is_detached_arraybuffer(env, backing, &detached) != napi_ok) detached = false;
   if (detached || length > elements * ElementSize(type)) return WSAEFAULT;
   slice->base = data;  // the backing store's data + the view's byte offset
   slice->len = length;
@@ -69,7 +57,7 @@ static uint32_t ReadSlice(const Arg& arg, Napi::Value buffer, uint32_t length, I
 // hold no reference to and could be freed under the kernel. Untransferable ArrayBuffers are copied instead of
 // moved, so the memory we point at stays attached to the Buffer we retain. Done before the operation starts, so
 // a failure here leaves nothing queued.
-static void KeepAttached(Napi::Env env, napi_value backing) {
+void KeepAttached(Napi::Env env, napi_value backing) {
   // Tagged once marked, so a buffer reused for every receive costs one native check, not a JS call.
   static const napi_type_tag kMarked = {0x6f7665726c617070, 0x756e7472616e7366};
   bool marked = false;
@@ -137,22 +125,10 @@ static Napi::Value PlainTransfer(const Napi::CallbackInfo& info, const TransferA
   return FailSocket(env, kNoError);
 }
 
-// What starting an overlapped operation needs, however the call arrived (the general WSARecv / WSASend, or the
-// fast entry lib/overlapped-io.ts uses for the common shapes).
-struct OverlappedStart {
-  OpKind kind;
-  uint32_t socket;
-  uint32_t flags;            // Windows MSG_* flags in
-  OverlappedState* state;
-  uint32_t slot;             // where JS holds the overlapped, the routine and the buffers (lib/completions.ts)
-  uint32_t event;            // hEvent; ignored with a routine
-  bool withRoutine;
-};
-
 // Starts `op` (its slices and buffers already read). Returns kNoError if it completed at once (announced
 // exactly as a late completion would be: op->transferred / resultFlags hold the out-params), WSA_IO_PENDING, or
 // the error of an immediate failure (nothing will ever be signalled for it).
-static uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationGuard& guard) {
+uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationGuard& guard) {
   OverlappedState& state = *start.state;
   if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) return WSAEINVAL;
   op->kind = start.kind;
@@ -161,9 +137,12 @@ static uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, Ope
   op->slot = start.slot;
   op->withRoutine = start.withRoutine;
   if (!start.withRoutine) {
-    op->event = start.event;
+    // hEvent with its low bit set: the event is still set, but no completion port packet is queued.
+    op->noPacket = (start.event & 1) != 0;
+    op->event = start.event & ~1u;
     if (op->event != 0) backend::ResetEvent(op->event);  // starting an operation resets its event
   }
+  state.slotHeld.store(0, std::memory_order_relaxed);
   state.internalHigh.store(0, std::memory_order_relaxed);
   state.pendingReads.store(0, std::memory_order_relaxed);
   state.internal.store(STATUS_PENDING, std::memory_order_release);
@@ -180,9 +159,10 @@ static uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, Ope
     case backend::StartResult::Completed:
       break;
   }
-  if (op->hasRoutine()) RetainPastCall(op);
+  const bool reportPending = op->announcePending;
+  if (op->hasRoutine() || reportPending) RetainPastCall(op);
   if (backend::AnnounceCompletion(op)) guard.release();
-  return kNoError;
+  return reportPending ? WSA_IO_PENDING : kNoError;
 }
 
 static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const TransferArgs& args, Operation* op,

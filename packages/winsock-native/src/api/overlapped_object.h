@@ -12,6 +12,8 @@ class OverlappedObject : public Napi::ObjectWrap<OverlappedObject> {
  public:
   static Napi::Function DefineClass(Napi::Env env);
   explicit OverlappedObject(const Napi::CallbackInfo& info);
+  // This thread's WSAOVERLAPPED over `state`, which another thread's overlapped owns (see lib/ports.ts).
+  static Napi::Object NewView(Napi::Env env, OverlappedState* state);
 
   OverlappedState* state = nullptr;  // in the ArrayBuffer kept by the object's state property
 };

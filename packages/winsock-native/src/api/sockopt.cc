@@ -16,8 +16,11 @@ static Napi::Value SetSockOpt(const Napi::CallbackInfo& info) {
   Arg valueArg{info, "setsockopt", 3, "optval"};
   int32_t length = ToInt32({info, "setsockopt", 4, "optlen"});
   const bool linger = IsLinger(level, name);
-  if (length < static_cast<int32_t>(linger ? kLingerSize : 1)) return FailSocket(env, WSAEFAULT);
   backend::OptionValue value;
+  if (level == WS_SOL_SOCKET && name == WS_SO_UPDATE_CONNECT_CONTEXT) {  // takes no value: (s, ..., NULL, 0)
+    return FailSocket(env, backend::SetSockOpt(s, level, name, value));
+  }
+  if (length < static_cast<int32_t>(linger ? kLingerSize : 1)) return FailSocket(env, WSAEFAULT);
   Napi::Value v = valueArg.value();
   if (v.IsTypedArray()) {
     Napi::Uint8Array bytes = v.As<Napi::Uint8Array>();

@@ -30,10 +30,11 @@ static bool ReadHandles(const Napi::CallbackInfo& info, const char* function, si
 }
 
 // Node gives native code no signal when a worker is terminated; a blocked wait would keep the thread (and
-// worker.terminate()) hanging forever. So long waits wake up this often to ask whether JS can still run.
-constexpr uint32_t kTerminationCheckMs = 100;
+// worker.terminate()) hanging forever. So long waits wake up every backend::kTerminationCheckMs to ask whether
+// JS can still run.
+using backend::kTerminationCheckMs;
 
-static bool CanRunJs(Napi::Env env) {
+bool CanRunJs(Napi::Env env) {
   EnvState& state = GetEnvState(env);
   napi_value result;
   return napi_call_function(env, env.Global(), state.jsProbe.Value(), 0, nullptr, &result) == napi_ok;

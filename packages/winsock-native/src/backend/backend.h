@@ -7,10 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <utility>
 #include <vector>
 
 #include "core/operation.h"
+#include "core/port.h"
 
 namespace wsn {
 struct EnvState;
@@ -54,6 +56,7 @@ void PollCompletions(EnvState* env);
 struct ResourceCounts {
   uint32_t sockets = 0;
   uint32_t events = 0;
+  uint32_t ports = 0;
 };
 ResourceCounts CountResources();
 
@@ -83,7 +86,10 @@ uint32_t Send(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_
 
 // ---- overlapped I/O ----
 enum class StartResult { Completed, Pending, Failed };
-// Starts op->kind on `s` (op->msgFlags holds the caller's Windows MSG_* flags). Completed: op->error/transferred hold the result, nothing is announced yet (the caller
+// Starts op->kind on `s` (op->msgFlags holds the caller's Windows MSG_* flags; Accept / Connect / Disconnect
+// read op->extension and report their synchronous errors as Failed). A socket associated with a completion port
+// fails a start that has a routine with WSAEINVAL. Completed (op->announcePending: the call still says
+// WSA_IO_PENDING): op->error/transferred hold the result, nothing is announced yet (the caller
 // calls AnnounceCompletion). Pending: the backend owns `op` until it reaches the env's queues. Failed: *error set,
 // nothing will ever be signalled for it.
 StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error);
@@ -125,7 +131,8 @@ struct ResolvedWait {
   bool runsRoutines;  // the `routines` of the batch run first; a throwing routine rejects this wait
 };
 struct DeliveryBatch {
-  std::vector<Operation*> finished;        // recycle (release what they retained)
+  std::vector<Operation*> finished;        // recycle (release what they retained, unless a packet took the slot)
+  std::vector<uint32_t> releasedSlots;     // slots whose port packet another thread dequeued (env->releasedSlots)
   std::deque<Operation*> routines;         // run in order, for the waiter flagged runsRoutines
   std::vector<ResolvedWait> resolved;
 };
@@ -133,6 +140,52 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch);
 // A routine threw: the ones not run yet go back to the front of the queue, in order.
 void RequeueRoutines(EnvState* env, std::deque<Operation*>* notRun);
 bool HasAsyncWaiters(EnvState* env);
+
+// ---- completion ports (semantics notes, "Completion ports"); results are Win32 codes, 0 = success ----
+// A port handle comes from the same number space as SOCKET and WSAEVENT values. Ports are process-wide: any
+// JS thread may wait on any port.
+uint32_t CreatePort(EnvState* env, uint32_t* handle);
+// ERROR_INVALID_PARAMETER if `socket` is associated already (or is no socket), ERROR_INVALID_HANDLE if `port`
+// is no open port.
+uint32_t AssociatePort(uint32_t socket, uint32_t port, CompletionKey key);
+// CloseHandle on a port: its waiting threads return ERROR_ABANDONED_WAIT_0. ERROR_INVALID_HANDLE if it is none.
+uint32_t ClosePortHandle(uint32_t handle);
+// PostQueuedCompletionStatus: takes `packet` on success.
+uint32_t PostToPort(uint32_t port, PortPacket* packet);
+
+struct DequeueRequest {
+  uint32_t port = 0;
+  uint32_t max = 1;         // GetQueuedCompletionStatusEx's ulCount
+  bool alertable = false;
+};
+// Blocks the calling JS thread (waiting threads are released LIFO, packets come out FIFO). Returns 0 with up to
+// request.max packets in `out`, WAIT_TIMEOUT, ERROR_ABANDONED_WAIT_0 (the port was closed meanwhile),
+// ERROR_INVALID_HANDLE, or WAIT_IO_COMPLETION (alertable, no packet: the routines to run are in `routines`).
+// `keepWaiting` is asked at least every kTerminationCheckMs while the thread is blocked (without leaving its
+// place among the waiting threads); false ends the wait with kWaitAbandoned (a worker being terminated).
+constexpr uint32_t kTerminationCheckMs = 100;
+constexpr uint32_t kWaitAbandoned = 0xFFFFFFFD;
+uint32_t Dequeue(EnvState* env, const DequeueRequest& request, uint32_t timeoutMs, std::vector<PortPacket*>* out,
+                 std::deque<Operation*>* routines, const std::function<bool()>& keepWaiting);
+// Never blocks: 0 with packets now in `out`, an error, WAIT_TIMEOUT when `poll` finds nothing, or
+// kWaitRegistered (*waiterId). A delivery then resolves that waiter with 0 (TakeDequeued hands its packets
+// over), ERROR_ABANDONED_WAIT_0, or WAIT_IO_COMPLETION (alertable: the routines ran in that batch).
+// CancelAsyncWait withdraws it like any async wait.
+uint32_t DequeueAsync(EnvState* env, const DequeueRequest& request, std::vector<PortPacket*>* out,
+                      uint32_t* waiterId);
+void TakeDequeued(EnvState* env, uint32_t waiterId, std::vector<PortPacket*>* out);
+// Once a dequeued packet reached JS. On its issuer's thread JS released the slot itself; on any other thread
+// the issuer's next delivery releases it. Frees the packet.
+void ReturnPacket(EnvState* dequeuer, PortPacket* packet);
+// SetFileCompletionNotificationModes: Win32 error.
+uint32_t SetCompletionModes(uint32_t socket, uint32_t modes);
+// CancelIoEx(s, only) (only == nullptr: every operation, whichever thread issued it) or CancelIo(s)
+// (`issuer` set: only the calling thread's). The cancelled operations complete with WSA_OPERATION_ABORTED.
+// ERROR_NOT_FOUND if nothing was pending; ERROR_INVALID_HANDLE if `socket` is none.
+uint32_t CancelIo(uint32_t socket, const OverlappedState* only, EnvState* issuer);
+// GetAcceptExSockaddrs: reads the two addresses AcceptEx wrote after the received data.
+void AcceptExSockaddrs(const uint8_t* buffer, uint32_t receiveLength, uint32_t localLength, uint32_t remoteLength,
+                       SockAddrIn* local, SockAddrIn* remote);
 
 // ---- WSAEventSelect ----
 uint32_t EventSelect(uint32_t s, uint32_t event, uint32_t networkEvents);

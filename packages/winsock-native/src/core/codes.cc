@@ -8,6 +8,7 @@ uint32_t NtStatusFromWsaError(uint32_t wsaError) {
     case WSA_OPERATION_ABORTED: return STATUS_CANCELLED;
     case WSAECONNRESET: return STATUS_CONNECTION_RESET;
     case WSAECONNABORTED: return STATUS_CONNECTION_ABORTED;
+    case WSAECONNREFUSED: return STATUS_CONNECTION_REFUSED;
     default: return STATUS_UNSUCCESSFUL;
   }
 }

@@ -54,6 +54,7 @@ constexpr uint32_t STATUS_UNSUCCESSFUL = 0xC0000001;
 constexpr uint32_t STATUS_CANCELLED = 0xC0000120;
 constexpr uint32_t STATUS_CONNECTION_RESET = 0xC000020D;
 constexpr uint32_t STATUS_CONNECTION_ABORTED = 0xC0000241;
+constexpr uint32_t STATUS_CONNECTION_REFUSED = 0xC0000236;
 
 // Wait results.
 constexpr uint32_t WSA_WAIT_EVENT_0 = 0;
@@ -80,6 +81,8 @@ constexpr int WS_SO_RCVBUF = 0x1002;
 constexpr int WS_SO_ERROR = 0x1007;
 constexpr int WS_SO_TYPE = 0x1008;
 constexpr int WS_TCP_NODELAY = 1;
+constexpr int WS_SO_UPDATE_ACCEPT_CONTEXT = 0x700B;   // optval: the listening socket
+constexpr int WS_SO_UPDATE_CONNECT_CONTEXT = 0x7010;  // no optval
 
 constexpr int WS_AF_INET = 2;
 constexpr int WS_SOCK_STREAM = 1;

@@ -42,7 +42,8 @@ struct DepthGuard {
 // Calls deliver(); returns how many routines ran. A routine that threw: in blocking mode the exception
 // propagates (after the ones not run are requeued); in delivery mode deliver() rejects the wait that ran them.
 uint32_t CallDeliver(Napi::Env env, EnvState* state, const std::vector<Operation*>& finished,
-                     std::deque<Operation*>* routines, const std::vector<backend::ResolvedWait>& waits, bool blocking) {
+                     const std::vector<uint32_t>& releasedSlots, std::deque<Operation*>* routines,
+                     const std::vector<backend::ResolvedWait>& waits, bool blocking) {
   DepthGuard depth(state);
   uint32_t* area = nullptr;
   // Whatever fails (a worker being terminated fails every N-API call), the routines that did not run go back to
@@ -57,15 +58,19 @@ uint32_t CallDeliver(Napi::Env env, EnvState* state, const std::vector<Operation
     return ran;
   };
   try {
-    const size_t words = kHeaderWords + finished.size() + kRoutineWords * routines->size() + kWaitWords * waits.size();
+    const size_t slots = finished.size() + releasedSlots.size();
+    const size_t words = kHeaderWords + slots + kRoutineWords * routines->size() + kWaitWords * waits.size();
     Napi::Uint32Array array;
     uint32_t* data = BatchArea(env, state, words, &array);
     data[0] = 0;
-    data[1] = static_cast<uint32_t>(finished.size());
     data[2] = static_cast<uint32_t>(routines->size());
     data[3] = static_cast<uint32_t>(waits.size());
     uint32_t* cursor = data + kHeaderWords;
-    for (Operation* op : finished) *cursor++ = op->slot;
+    for (Operation* op : finished) {
+      if (!op->slotMoved) *cursor++ = op->slot;  // else its port packet releases it when dequeued
+    }
+    for (uint32_t slot : releasedSlots) *cursor++ = slot;
+    data[1] = static_cast<uint32_t>(cursor - (data + kHeaderWords));
     for (Operation* op : *routines) {
       *cursor++ = op->slot;
       *cursor++ = op->error;
@@ -91,7 +96,7 @@ uint32_t CallDeliver(Napi::Env env, EnvState* state, const std::vector<Operation
 void RunRoutines(Napi::Env env, EnvState* state, std::deque<Operation*>* routines) {
   if (routines->empty()) return;
   Napi::HandleScope scope(env);
-  CallDeliver(env, state, {}, routines, {}, true);
+  CallDeliver(env, state, {}, {}, routines, {}, true);
 }
 
 void UpdateKeepAlive(EnvState* env) {
@@ -104,10 +109,10 @@ void UpdateKeepAlive(EnvState* env) {
 void DeliverBatch(Napi::Env env, EnvState* state) {
   backend::DeliveryBatch batch;
   backend::CollectDelivery(state, &batch);
-  if (!batch.finished.empty() || !batch.routines.empty() || !batch.resolved.empty()) {
+  if (!batch.finished.empty() || !batch.releasedSlots.empty() || !batch.routines.empty() || !batch.resolved.empty()) {
     Napi::HandleScope scope(env);
     try {
-      CallDeliver(env, state, batch.finished, &batch.routines, batch.resolved, false);
+      CallDeliver(env, state, batch.finished, batch.releasedSlots, &batch.routines, batch.resolved, false);
     } catch (const Napi::Error&) {
       // deliver() catches what routines and settlements throw; only a worker being terminated gets here.
     }

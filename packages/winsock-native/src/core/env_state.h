@@ -10,8 +10,12 @@
 namespace wsn {
 
 struct Operation;
+struct StateBlock;
+struct PortPacket;
+struct OverlappedState;
 namespace backend {
 struct Waiter;
+struct PortWaiter;
 struct Channel;
 }  // namespace backend
 
@@ -25,9 +29,13 @@ struct EnvState {
   Napi::FunctionReference deliver;          // lib/completions.ts: runs one batch (core/delivery.cc)
   std::vector<Napi::Reference<Napi::Uint32Array>> batchAreas;  // one per delivery nesting depth
   uint32_t deliveryDepth = 0;
+  Napi::FunctionReference overlappedClass;  // WSAOVERLAPPED, to make views (api/overlapped_object.cc)
   Napi::Reference<Napi::Value> overlappedStateKey;  // the symbol under which a WSAOVERLAPPED keeps its state
-  Napi::Reference<Napi::ArrayBuffer> stateSlab;  // where new WSAOVERLAPPEDs' states are placed (JS thread only)
+  Napi::Reference<Napi::ArrayBuffer> stateSlab;  // over stateBlock: where new WSAOVERLAPPEDs' states go (JS thread)
+  StateBlock* stateBlock = nullptr;
   size_t stateSlabUsed = 0;
+  std::vector<OverlappedState*> dequeuedViews;  // the last dequeue's states from other threads (overlappedView),
+                                                // each holding a reference on its block until the next dequeue
   Napi::FunctionReference jsProbe;          // a JS no-op: calling it fails once the env is being terminated
   uint32_t lastError = 0;                   // WSAGetLastError() is per thread
 
@@ -41,6 +49,8 @@ struct EnvState {
   bool deliveryDue = false;                 // a delivery batch has work: the channel runs one soon
   std::deque<Operation*> routineQueue;      // completed ops whose routine waits for an alertable wait (APC queue)
   std::vector<Operation*> finishedQueue;    // completed ops whose references must be released on this thread
+  std::vector<uint32_t> releasedSlots;      // slots of this thread's packets that another thread dequeued
+  std::vector<backend::PortWaiter*> portWaiters;  // async GetQueuedCompletionStatus(Ex) waits, oldest first
   std::vector<backend::Waiter*> asyncWaiters;  // oldest first
   std::vector<backend::Waiter*> readyWaiters;  // async waiters an event was set for since the last delivery
   backend::Waiter* blockingWaiter = nullptr;   // this thread, blocked in a native wait

@@ -28,7 +28,11 @@ void RecycleOperation(Operation* op) {
   op->socket = nullptr;
   op->event = op->msgFlags = op->error = op->resultFlags = op->slot = 0;
   op->transferred = op->nextSlice = 0;
-  op->withRoutine = op->retained = false;
+  op->withRoutine = op->retained = op->slotMoved = op->announcePending = false;
+  op->extension = ExtensionArgs();
+  op->port.reset();
+  op->key = CompletionKey();
+  op->noPacket = false;
   env->operationPool.push_back(op);
   liveOperations.fetch_sub(1, std::memory_order_relaxed);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -12,6 +13,12 @@
 namespace wsn {
 
 struct EnvState;
+
+// A ULONG_PTR as JS gave it: a number comes back a number, a bigint a bigint.
+struct CompletionKey {
+  uint64_t value = 0;
+  bool isBigInt = false;
+};
 
 // Same layout as POSIX `struct iovec` (checked in the posix backend) so a slice array goes to readv/sendmsg as is.
 struct IoSlice {
@@ -30,9 +37,24 @@ struct OverlappedState {
   std::atomic<uint32_t> flags{0};
   std::atomic<uint32_t> pendingReads{0};  // JS's count of reads that found it pending (lib/binding.ts)
   uint32_t magic = kMagic;
+  // 1 while the issuing call's slot stays held past the call (it pends, a routine is owed, or a port packet
+  // names it): JS reads it right after the call to know whether to release the slot itself.
+  std::atomic<uint32_t> slotHeld{0};
 };
 
-enum class OpKind : uint8_t { Recv, Send };
+// Recv / Send: WSARecv / WSASend. Accept: AcceptEx (slices[0] is its output buffer). Connect: ConnectEx
+// (slices: the data to send once connected). Disconnect: DisconnectEx.
+enum class OpKind : uint8_t { Recv, Send, Accept, Connect, Disconnect };
+
+// What AcceptEx / ConnectEx / DisconnectEx carry besides the buffers.
+struct ExtensionArgs {
+  uint32_t acceptSocket = 0;    // AcceptEx: the socket that becomes the connection
+  uint32_t receiveLength = 0;   // AcceptEx: bytes of slices[0] for the first data (the addresses follow)
+  uint32_t localLength = 0, remoteLength = 0;  // AcceptEx: the address slots
+  uint16_t port = 0;            // ConnectEx: where to, network byte order
+  uint32_t address = 0;
+  uint32_t flags = 0;           // DisconnectEx: TF_REUSE_SOCKET
+};
 
 struct Operation {
   OpKind kind = OpKind::Recv;
@@ -45,6 +67,12 @@ struct Operation {
   size_t transferred = 0;
   uint32_t error = 0;                 // WSA error of the completion
   uint32_t resultFlags = 0;
+  ExtensionArgs extension;            // Accept / Connect / Disconnect only
+  bool announcePending = false;       // done at once, but the call reports WSA_IO_PENDING (AcceptEx, DisconnectEx)
+  // Where the completion is queued (the backend's port), under which key; noPacket: hEvent had its low bit set.
+  std::shared_ptr<void> port;
+  CompletionKey key;
+  bool noPacket = false;
   void* socket = nullptr;             // backend's: the socket whose queue holds it while pending
   Operation* next = nullptr;          // backend's: the next operation in that queue
 
@@ -53,6 +81,7 @@ struct Operation {
   uint32_t slot = 0;
   bool withRoutine = false;
   bool retained = false;              // the slot stays held past the issuing call (pending, or a routine owed)
+  bool slotMoved = false;             // a port packet took the slot over: the packet's dequeue releases it
 
   bool hasRoutine() const { return withRoutine; }
   bool holdsReferences() const { return retained; }
@@ -67,6 +96,9 @@ uint32_t LiveOperationCount();
 
 // Called when an operation outlives its issuing call: it pends, or it completed at once with a routine to run.
 // Its slot is then released by a delivery on its thread, never by the caller.
-inline void RetainPastCall(Operation* op) { op->retained = true; }
+inline void RetainPastCall(Operation* op) {
+  op->retained = true;
+  op->state->slotHeld.store(1, std::memory_order_relaxed);
+}
 
 }  // namespace wsn

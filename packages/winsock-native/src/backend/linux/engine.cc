@@ -251,6 +251,16 @@ void RegisterSocket(Socket& socket) {
   AddToEpoll(socket.engine->socketsFd, socket.fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, data);
 }
 
+void ReregisterSocket(Socket& socket) {
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  event.data.ptr = &socket;
+  // dup2 closed the file the registration was for, which removed it; a registration that survived is updated.
+  if (epoll_ctl(socket.engine->socketsFd, EPOLL_CTL_ADD, socket.fd, &event) < 0 && errno == EEXIST) {
+    epoll_ctl(socket.engine->socketsFd, EPOLL_CTL_MOD, socket.fd, &event);
+  }
+}
+
 void UnregisterSocket(Socket& socket) {
   std::lock_guard<std::mutex> lock(socket.engine->drainMutex);
   epoll_ctl(socket.engine->socketsFd, EPOLL_CTL_DEL, socket.fd, nullptr);

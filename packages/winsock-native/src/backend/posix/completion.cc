@@ -1,6 +1,7 @@
 // How a finished overlapped operation is announced: exactly the same for an immediate and a late completion.
 #include <algorithm>
 
+#include "backend/posix/port.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
 
@@ -41,7 +42,11 @@ bool AnnounceCompletion(Operation* op) {
     return true;
   }
   if (op->event != 0) SetEventLocked(op->event);
-  if (!wasQueued) return false;  // an immediate completion retained nothing: the caller recycles it
+  // The event and the state are set before the packet can be dequeued.
+  if (op->port && !op->noPacket) {
+    EnqueueLocked(*std::static_pointer_cast<Port>(op->port), PacketForCompletion(op, op->key));
+  }
+  if (!op->holdsReferences()) return false;  // an immediate completion retained nothing: the caller recycles it
   env->finishedQueue.push_back(op);
   RequestDelivery(env);
   return true;

@@ -2,7 +2,9 @@
 // backend/linux/engine.cc.)
 #include <algorithm>
 
+#include "backend/posix/port.h"
 #include "backend/posix/socket.h"
+#include "backend/posix/socket_io.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
 
@@ -13,7 +15,8 @@ using namespace wsn::posix;
 static size_t RemoveOperationsOf(EnvState* env, Socket& socket, std::vector<Operation*>* removed) {
   std::lock_guard<std::mutex> lock(socket.mutex);
   auto mine = [&](Operation* op) { return op->env == env; };
-  return socket.readQueue.TakeIf(mine, removed) + socket.writeQueue.TakeIf(mine, removed);
+  return socket.readQueue.TakeIf(mine, removed) + socket.writeQueue.TakeIf(mine, removed) +
+         socket.acceptQueue.TakeIf(mine, removed);
 }
 
 void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
@@ -35,7 +38,7 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
         leftovers->finished.push_back(op);  // its JS thread is gone: no routine, no event, just release
         taken++;
       } else {
-        op->error = WSA_OPERATION_ABORTED;
+        op->error = ClosedUnderError(op);
         AnnounceCompletion(op);
       }
     }
@@ -57,6 +60,7 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
   }
   env->asyncWaiters.clear();
   env->readyWaiters.clear();
+  DetachPortsLocked(env);
   CloseEventsOfLocked(env);
 }
 
@@ -65,6 +69,7 @@ ResourceCounts CountResources() {
   counts.sockets = static_cast<uint32_t>(SocketCount());
   SyncLock lock;
   counts.events = static_cast<uint32_t>(Sync().events.size());
+  counts.ports = static_cast<uint32_t>(PortCountLocked());
   return counts;
 }
 

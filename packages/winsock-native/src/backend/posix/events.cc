@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "backend/posix/port.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
 
@@ -98,12 +99,9 @@ void QueueRoutineLocked(Operation* op) {
   EnvState* env = op->env;
   env->routineQueue.push_back(op);
   if (env->blockingWaiter != nullptr && env->blockingWaiter->alertable && !IsCurrentThread(env)) WakeEnvLocked(env);
-  for (Waiter* waiter : env->asyncWaiters) {
-    if (waiter->alertable) {
-      RequestDelivery(env);
-      break;
-    }
-  }
+  const bool alertableWaiter = std::any_of(env->asyncWaiters.begin(), env->asyncWaiters.end(),
+                                           [](Waiter* w) { return w->alertable; });
+  if (alertableWaiter || HasAlertablePortWaiterLocked(env)) RequestDelivery(env);
 }
 
 void CloseEventsOfLocked(EnvState* env) {

@@ -14,6 +14,7 @@ void OnSocketReady(Socket& socket, uint32_t readyEvents) {
   if (readyEvents & (kReadable | kHangup)) {
     socket.readable = true;
     DrainReadQueue(socket);
+    if (socket.listening) DrainAcceptQueue(socket);
   }
   if (readyEvents & (kWritable | kHangup)) {
     socket.writable = true;

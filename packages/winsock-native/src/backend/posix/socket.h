@@ -10,6 +10,7 @@
 #include "backend/backend.h"
 #include "backend/posix/engine.h"
 #include "backend/posix/operation_queue.h"
+#include "backend/posix/port.h"
 
 namespace wsn {
 struct EnvState;
@@ -47,7 +48,15 @@ struct Socket {
   uint32_t connectError = 0; // result of a failed non-blocking connect, reported by the next connect()
 
   OperationQueue readQueue;   // overlapped receives, filled in the order they were posted
-  OperationQueue writeQueue;  // overlapped sends, written in order, each one whole
+  OperationQueue writeQueue;  // overlapped sends (and a ConnectEx), written in order, each one whole
+  OperationQueue acceptQueue; // a listener's AcceptEx calls, served in the order they were posted
+
+  // Completion port association (CreateIoCompletionPort), for the socket's life.
+  PortPtr port;
+  CompletionKey portKey;
+  bool skipPortOnSuccess = false;   // FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+  // AcceptEx: the socket is the accept socket of a pending AcceptEx on `acceptListener` (a handle).
+  uint32_t acceptListener = 0;
 
   // WSAEventSelect association and its network-event record.
   uint32_t selectEvent = 0;
@@ -78,6 +87,12 @@ size_t SocketCount();
 std::vector<SocketPtr> AllSockets();
 // Closes an already removed socket: every queued op is taken out (to `aborted`), the fd closed.
 void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted);
+
+// Under socket.mutex, just before AnnounceCompletion: where op's completion goes (the association now, which
+// also covers an operation started before the socket was associated).
+void BindToPortLocked(Socket& socket, Operation* op);
+// Registers the socket's fd again: dup2 put a new file under it (AcceptEx, DisconnectEx with TF_REUSE_SOCKET).
+void ReregisterSocket(Socket& socket);
 
 // Blocks until `fd` is ready for `events`, driving the engines meanwhile (other operations of this thread
 // still complete, as the kernel completes them on Windows); used to emulate blocking Winsock calls.

@@ -68,7 +68,7 @@ static uint32_t ConnectionError(Socket& socket, int error) {
 }
 
 // Tries `op` once. Returns false if it would block (op untouched), true if it finished (op->error/transferred).
-static bool TryReceive(Socket& socket, Operation* op) {
+bool TryReceive(Socket& socket, Operation* op) {
   if (socket.resetSeen) {  // every receive after a reset fails with it, not just the first
     op->error = WSAECONNRESET;
     op->transferred = 0;
@@ -94,7 +94,7 @@ static bool TryReceive(Socket& socket, Operation* op) {
 }
 
 // Sends from op->nextSlice on until everything is written or the socket is full.
-static bool TrySend(Socket& socket, Operation* op) {
+bool TrySend(Socket& socket, Operation* op) {
   auto& slices = op->slices;
   for (;;) {
     while (op->nextSlice < slices.size() && slices[op->nextSlice].len == 0) op->nextSlice++;
@@ -135,18 +135,38 @@ void DrainReadQueue(Socket& socket) {
     if (!TryReceive(socket, op)) return;
     socket.readReported = false;  // a completed receive re-enables FD_READ (recorded by the caller's look)
     queue.pop_front();
+    BindToPortLocked(socket, op);
     backend::AnnounceCompletion(op);
   }
 }
 
 void DrainWriteQueue(Socket& socket) {
   auto& queue = socket.writeQueue;
-  while (!queue.empty() && socket.writable) {
+  while (!queue.empty() && (socket.writable || queue.front()->kind == OpKind::Connect)) {
     Operation* op = queue.front();
-    if (!TrySend(socket, op)) return;
+    if (!(op->kind == OpKind::Connect ? TryConnect(socket, op) : TrySend(socket, op))) return;
     queue.pop_front();
+    BindToPortLocked(socket, op);
     backend::AnnounceCompletion(op);
   }
+}
+
+void CompletedAtOnceLocked(Socket& socket, Operation* op) {
+  BindToPortLocked(socket, op);
+  if (socket.skipPortOnSuccess) op->noPacket = true;
+}
+
+void QueueLocked(Socket& socket, OperationQueue& queue, Operation* op) {
+  RetainPastCall(op);
+  op->socket = &socket;
+  op->env->operationsInFlight.fetch_add(1, std::memory_order_relaxed);
+  queue.push_back(op);
+}
+
+void BindToPortLocked(Socket& socket, Operation* op) {
+  if (!socket.port) return;
+  op->port = socket.port;
+  op->key = socket.portKey;
 }
 
 }  // namespace wsn::posix
@@ -213,10 +233,18 @@ uint32_t Send(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_
 StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
   SocketPtr socket = FindSocket(s, error);
   if (!socket) return StartResult::Failed;
+  if (op->kind == OpKind::Accept) return StartAccept(socket, op, error);
   const bool receive = op->kind == OpKind::Recv;
   op->msgFlags = receive ? TranslateRecvFlags(op->msgFlags) : 0;
   {
     std::lock_guard<std::mutex> lock(socket->mutex);
+    // A completion port takes every completion of an associated socket: a routine has nowhere to run.
+    if (socket->port && op->hasRoutine()) {
+      *error = WSAEINVAL;
+      return StartResult::Failed;
+    }
+    if (op->kind == OpKind::Connect) return StartConnectLocked(*socket, op, error);
+    if (op->kind == OpKind::Disconnect) return StartDisconnectLocked(*socket, op, error);
     *error = receive ? ReceiveBlocker(*socket) : SendBlocker(*socket);
     if (*error != kNoError) return StartResult::Failed;
     auto& queue = receive ? socket->readQueue : socket->writeQueue;
@@ -228,13 +256,12 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
         if (receive) ReenableRead(*socket);
         // An error at the first attempt is the call's error: nothing will ever be signalled for it.
         *error = op->error;
-        return op->error == kNoError ? StartResult::Completed : StartResult::Failed;
+        if (op->error != kNoError) return StartResult::Failed;
+        CompletedAtOnceLocked(*socket, op);
+        return StartResult::Completed;
       }
     }
-    RetainPastCall(op);
-    op->socket = socket.get();
-    op->env->operationsInFlight.fetch_add(1, std::memory_order_relaxed);
-    queue.push_back(op);
+    QueueLocked(*socket, queue, op);
   }
   return StartResult::Pending;
 }

@@ -10,6 +10,7 @@
 
 #include "backend/posix/errno_map.h"
 #include "backend/posix/socket.h"
+#include "backend/posix/socket_io.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
 
@@ -82,8 +83,11 @@ void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted) {
   std::lock_guard<std::mutex> lock(socket.mutex);
   if (socket.closed) return;
   socket.closed = true;
+  const size_t before = aborted->size();
   socket.readQueue.TakeAll(aborted);
   socket.writeQueue.TakeAll(aborted);
+  socket.acceptQueue.TakeAll(aborted);
+  for (size_t i = before; i < aborted->size(); i++) BindToPortLocked(socket, (*aborted)[i]);
   close(socket.fd);  // SO_LINGER {1, 0} makes this send an RST, as on Windows
 }
 
@@ -136,8 +140,15 @@ uint32_t CloseSocket(uint32_t s) {
   if (!socket) return WSAENOTSOCK;
   std::deque<Operation*> aborted;
   CloseRemovedSocket(*socket, &aborted);
+  AbortAcceptOf(*socket, &aborted);
   for (Operation* op : aborted) {
-    op->error = WSA_OPERATION_ABORTED;
+    op->error = ClosedUnderError(op);
+    if (op->kind == OpKind::Accept && op->extension.acceptSocket != s) {
+      if (SocketPtr acceptSocket = FindSocket(op->extension.acceptSocket)) {
+        std::lock_guard<std::mutex> lock(acceptSocket->mutex);
+        acceptSocket->acceptListener = 0;  // free for another AcceptEx
+      }
+    }
     AnnounceCompletion(op);
   }
   return kNoError;

@@ -53,6 +53,16 @@ uint32_t SetSockOpt(uint32_t s, int level, int name, const OptionValue& value) {
   uint32_t error;
   SocketPtr socket = FindSocket(s, &error);
   if (!socket) return error;
+  // After AcceptEx / ConnectEx, Windows gives the socket its listener's or connection's context; Linux sockets
+  // have it from the start. What stays to check: the listener is a socket, the connection exists.
+  if (level == WS_SOL_SOCKET && name == WS_SO_UPDATE_ACCEPT_CONTEXT) {
+    if (!FindSocket(static_cast<uint32_t>(value.integer))) return WSAENOTSOCK;
+  }
+  if (level == WS_SOL_SOCKET && (name == WS_SO_UPDATE_ACCEPT_CONTEXT || name == WS_SO_UPDATE_CONNECT_CONTEXT)) {
+    std::lock_guard<std::mutex> lock(socket->mutex);
+    ResolveConnect(*socket);
+    return socket->connect == ConnectState::Connected ? kNoError : WSAENOTCONN;
+  }
   NativeOption option;
   if (!MapOption(level, name, &option, &error)) return error;
   int result;

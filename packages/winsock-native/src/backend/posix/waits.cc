@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "backend/posix/port.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
 
@@ -112,6 +113,7 @@ static void RemoveAsyncLocked(EnvState* env, Waiter* waiter) {
 
 bool CancelAsyncWait(EnvState* env, uint32_t waiterId) {
   SyncLock lock;
+  if (CancelPortWaiterLocked(env, waiterId)) return true;
   auto& waiters = env->asyncWaiters;
   auto it = std::find_if(waiters.begin(), waiters.end(), [&](Waiter* w) { return w->id == waiterId; });
   if (it == waiters.end()) return false;
@@ -121,7 +123,7 @@ bool CancelAsyncWait(EnvState* env, uint32_t waiterId) {
 
 bool HasAsyncWaiters(EnvState* env) {
   SyncLock lock;
-  return !env->asyncWaiters.empty();
+  return !env->asyncWaiters.empty() || !env->portWaiters.empty();
 }
 
 // Settles the async waiters that can be settled now. Only two kinds can: the oldest alertable one when
@@ -131,18 +133,22 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
   SyncLock lock;
   env->deliveryDue = false;
   batch->finished.swap(env->finishedQueue);
+  batch->releasedSlots.swap(env->releasedSlots);
   auto settle = [&](Waiter* waiter, uint32_t result, bool runsRoutines) {
     batch->resolved.push_back({waiter->id, result, runsRoutines});
     RemoveAsyncLocked(env, waiter);
   };
+  bool routinesTaken = false;
   if (!env->routineQueue.empty()) {
     auto alertable = std::find_if(env->asyncWaiters.begin(), env->asyncWaiters.end(),
                                   [](Waiter* w) { return w->alertable; });
     if (alertable != env->asyncWaiters.end()) {
       batch->routines.swap(env->routineQueue);  // the oldest alertable waiter runs every routine queued so far
       settle(*alertable, WAIT_IO_COMPLETION, true);
+      routinesTaken = true;
     }
   }
+  CollectPortWaitersLocked(env, batch, routinesTaken);
   // Nothing adds to the ready list while the lock is held, and a waiter taken off it is not on it any more.
   for (Waiter* waiter : env->readyWaiters) {
     waiter->queuedReady = false;
