@@ -143,6 +143,8 @@ export interface ResourceCounts {
   ports: number;
   /** Packets queued in ports (or dequeued and not yet handed to JS). */
   packets: number;
+  /** GetQueuedCompletionStatus(Ex) calls waiting right now, on any thread, blocking or Async. */
+  portWaiters: number;
 }
 
 // A loop that spins on HasOverlappedIoCompleted (Internal) must make progress, as on Windows, where the kernel

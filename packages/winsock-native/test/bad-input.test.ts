@@ -125,6 +125,69 @@ describe('Winsock-level bad input fails with the Winsock error', () => {
   });
 });
 
+describe('completion ports: wrong types throw, Winsock-level mistakes fail with the Windows error', () => {
+  function port(): number {
+    const handle = ws.CreateIoCompletionPort(ws.INVALID_HANDLE_VALUE, 0, 0, 0);
+    expect(handle).not.toBe(0);
+    return handle;
+  }
+
+  it('non-box out-parameters, entries that are not an array, keys that are no ULONG_PTR, overlappeds that are none', () => {
+    const p = port();
+    try {
+      const s = h.socket();
+      expectTypeError(call('GetQueuedCompletionStatus', p, 5, new ws.ULONG_PTR(), new ws.LPOVERLAPPED(), 0), 'GetQueuedCompletionStatus', 'lpNumberOfBytes');
+      expectTypeError(call('GetQueuedCompletionStatus', p, new ws.DWORD(), null, new ws.LPOVERLAPPED(), 0), 'GetQueuedCompletionStatus', 'lpCompletionKey');
+      expectTypeError(call('GetQueuedCompletionStatus', p, new ws.DWORD(), new ws.ULONG_PTR(), undefined, 0), 'GetQueuedCompletionStatus', 'lpOverlapped');
+      expectTypeError(call('GetQueuedCompletionStatusEx', p, 'entries', 1, new ws.ULONG(), 0, false), 'GetQueuedCompletionStatusEx', 'lpCompletionPortEntries');
+      expectTypeError(call('GetQueuedCompletionStatusEx', p, [new ws.OVERLAPPED_ENTRY()], 2, new ws.ULONG(), 0, false), 'GetQueuedCompletionStatusEx', 'lpCompletionPortEntries');
+      expectTypeError(call('CreateIoCompletionPort', s, p, 'key', 0), 'CreateIoCompletionPort', 'CompletionKey');
+      expectTypeError(call('CreateIoCompletionPort', s, p, -1, 0), 'CreateIoCompletionPort', 'CompletionKey');
+      expectTypeError(call('CreateIoCompletionPort', s, p, 1.5, 0), 'CreateIoCompletionPort', 'CompletionKey');
+      expectTypeError(call('PostQueuedCompletionStatus', p, 0, 1, { Internal: 0 }), 'PostQueuedCompletionStatus', 'lpOverlapped');
+      expectTypeError(call('CancelIoEx', s, { hEvent: 0 }), 'CancelIoEx', 'lpOverlapped');
+      expectTypeError(call('AcceptEx', s, h.socket(), Buffer.alloc(64), 0, 32, 32, new ws.DWORD(), { hEvent: 0 }), 'AcceptEx', 'lpOverlapped');
+      // None of them queued or associated anything.
+      expect(ws.GetQueuedCompletionStatus(p, new ws.DWORD(), new ws.ULONG_PTR(), new ws.LPOVERLAPPED(), 0)).toBe(false);
+      expect(ws.GetLastError()).toBe(ws.WAIT_TIMEOUT);
+      expect(ws.CreateIoCompletionPort(s, p, 1, 0), 'the socket is still free to associate').toBe(p);
+    } finally {
+      ws.CloseHandle(p);
+    }
+  });
+
+  it('a closed port, a handle that is no port, a closed socket, a socket that is not associated', async () => {
+    const p = port();
+    expect(ws.CloseHandle(p)).toBe(true);
+    const bytes = new ws.DWORD(7), key = new ws.ULONG_PTR(8), overlapped = new ws.LPOVERLAPPED();
+    h.expectError(ws.GetQueuedCompletionStatus(p, bytes, key, overlapped, 0), false, ws.ERROR_INVALID_HANDLE, 'GetQueuedCompletionStatus on a closed port');
+    h.expectError(await ws.GetQueuedCompletionStatusAsync(p, bytes, key, overlapped, 1000), false, ws.ERROR_INVALID_HANDLE, 'the Async form on a closed port');
+    h.expectError(ws.PostQueuedCompletionStatus(p, 0, 0, new ws.WSAOVERLAPPED()), false, ws.ERROR_INVALID_HANDLE, 'PostQueuedCompletionStatus to a closed port');
+    h.expectError(ws.CloseHandle(p), false, ws.ERROR_INVALID_HANDLE, 'CloseHandle twice');
+    expect({ bytes: bytes.value, key: key.value }, 'no out-parameter but the overlapped written').toEqual({ bytes: 7, key: 8 });
+    const s = h.socket();
+    h.expectError(ws.CreateIoCompletionPort(s, p, 1, 0), 0, ws.ERROR_INVALID_HANDLE, 'associating with a closed port');
+    const closed = h.socket();
+    h.close(closed);
+    const live = port();
+    try {
+      h.expectError(ws.CreateIoCompletionPort(closed, live, 1, 0), 0, ws.ERROR_INVALID_HANDLE, 'associating a closed socket');
+      h.expectError(ws.SetFileCompletionNotificationModes(closed, ws.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS), false, ws.ERROR_INVALID_HANDLE, 'SetFileCompletionNotificationModes on a closed socket');
+      // A socket that is not associated: its completions go nowhere near the port.
+      const { client, server } = h.pair();
+      const ov = new ws.WSAOVERLAPPED();
+      ov.hEvent = h.event();
+      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(8))], 1, null, new ws.DWORD(), ov, null), 'WSARecv on a free socket');
+      h.send(client, 'x');
+      await h.waitEvent(ov.hEvent, 'the receive completing');
+      h.expectError(ws.GetQueuedCompletionStatus(live, bytes, key, overlapped, 0), false, ws.WAIT_TIMEOUT, 'no packet from a free socket');
+      h.expectError(ws.CancelIoEx(server, null), false, ws.ERROR_NOT_FOUND, 'CancelIoEx with nothing pending');
+    } finally {
+      ws.CloseHandle(live);
+    }
+  });
+});
+
 describe('the worst cases run in a child process that must exit normally', () => {
   const cases: { name: string; script: string; lastLine: RegExp }[] = [
     {

@@ -18,6 +18,7 @@ export LD_PRELOAD
 
 status=0
 node test/conformance/run-node.mjs || status=1
-pnpm exec vitest run test/stress.test.ts test/bad-input.test.ts test/threads.test.ts test/hazards.test.ts || status=1
+pnpm exec vitest run test/stress.test.ts test/bad-input.test.ts test/threads.test.ts test/hazards.test.ts \
+  test/ports.test.ts test/ports-stress.test.ts || status=1
 OVERLAPPED_SOAK_SECONDS=8 OVERLAPPED_SOAK_SESSIONS=300 pnpm exec vitest run test/soak.test.ts && echo 'ASan soak (short form, 8 s x 300 sessions): PASS' || { echo 'ASan soak (short form, 8 s x 300 sessions): FAIL'; status=1; }
 exit "$status"

@@ -147,7 +147,7 @@ describe(`soak: ${SESSIONS} sessions for ${SECONDS} s in a child process`, () =>
     expect(r, childDiagnosis(run)).toBeDefined();
     const result = r as SoakResult;
     expect(result.resourceCountsAvailable, 'the package does not export getResourceCounts(): { sockets, events, operations }').toBe(true);
-    expect(result.resourceCounts, 'getResourceCounts() after everything was closed and every completion was seen').toEqual({ sockets: 0, events: 0, operations: 0 });
+    expect(result.resourceCounts, 'getResourceCounts() after everything was closed and every completion was seen').toEqual({ sockets: 0, events: 0, operations: 0, ports: 0, packets: 0, portWaiters: 0 });
     expect(result.socketFds.end, 'socket descriptors held by the process: at the end vs before the soak').toBe(result.socketFds.start);
   });
 });

@@ -16,6 +16,7 @@ static Napi::Value GetResourceCounts(const Napi::CallbackInfo& info) {
   result.Set("operations", LiveOperationCount());
   result.Set("ports", counts.ports);
   result.Set("packets", LivePacketCount());
+  result.Set("portWaiters", counts.portWaiters);
   return result;
 }
 

@@ -57,6 +57,7 @@ struct ResourceCounts {
   uint32_t sockets = 0;
   uint32_t events = 0;
   uint32_t ports = 0;
+  uint32_t portWaiters = 0;  // GetQueuedCompletionStatus(Ex) calls waiting right now, blocking or Async
 };
 ResourceCounts CountResources();
 
@@ -145,7 +146,7 @@ bool HasAsyncWaiters(EnvState* env);
 // A port handle comes from the same number space as SOCKET and WSAEVENT values. Ports are process-wide: any
 // JS thread may wait on any port.
 uint32_t CreatePort(EnvState* env, uint32_t* handle);
-// ERROR_INVALID_PARAMETER if `socket` is associated already (or is no socket), ERROR_INVALID_HANDLE if `port`
+// ERROR_INVALID_PARAMETER if `socket` is associated already, ERROR_INVALID_HANDLE if it is no socket or `port`
 // is no open port.
 uint32_t AssociatePort(uint32_t socket, uint32_t port, CompletionKey key);
 // CloseHandle on a port: its waiting threads return ERROR_ABANDONED_WAIT_0. ERROR_INVALID_HANDLE if it is none.
@@ -181,7 +182,8 @@ void ReturnPacket(EnvState* dequeuer, PortPacket* packet);
 uint32_t SetCompletionModes(uint32_t socket, uint32_t modes);
 // CancelIoEx(s, only) (only == nullptr: every operation, whichever thread issued it) or CancelIo(s)
 // (`issuer` set: only the calling thread's). The cancelled operations complete with WSA_OPERATION_ABORTED.
-// ERROR_NOT_FOUND if nothing was pending; ERROR_INVALID_HANDLE if `socket` is none.
+// ERROR_NOT_FOUND if CancelIoEx found nothing pending (CancelIo succeeds then); ERROR_INVALID_HANDLE if
+// `socket` is none.
 uint32_t CancelIo(uint32_t socket, const OverlappedState* only, EnvState* issuer);
 // GetAcceptExSockaddrs: reads the two addresses AcceptEx wrote after the received data.
 void AcceptExSockaddrs(const uint8_t* buffer, uint32_t receiveLength, uint32_t localLength, uint32_t remoteLength,

@@ -1,6 +1,7 @@
 #include "core/operation.h"
 
 #include "core/env_state.h"
+#include "core/state_block.h"
 
 namespace wsn {
 
@@ -21,8 +22,15 @@ Operation* AcquireOperation(EnvState* env) {
   return op;
 }
 
+void RetainPastCall(Operation* op) {
+  if (!op->retained) StateBlock::Of(op->state)->Acquire();
+  op->retained = true;
+  op->state->slotHeld.store(1, std::memory_order_relaxed);
+}
+
 void RecycleOperation(Operation* op) {
   EnvState* env = op->env;
+  if (op->retained) StateBlock::Of(op->state)->Release();
   op->slices.clear();
   op->state = nullptr;
   op->socket = nullptr;

@@ -96,9 +96,8 @@ uint32_t LiveOperationCount();
 
 // Called when an operation outlives its issuing call: it pends, or it completed at once with a routine to run.
 // Its slot is then released by a delivery on its thread, never by the caller.
-inline void RetainPastCall(Operation* op) {
-  op->retained = true;
-  op->state->slotHeld.store(1, std::memory_order_relaxed);
-}
+// It also holds the state's memory: the thread that issued it may be torn down (its ArrayBuffers finalized)
+// before the operation is taken out of a socket another thread drains.
+void RetainPastCall(Operation* op);
 
 }  // namespace wsn

@@ -70,6 +70,7 @@ ResourceCounts CountResources() {
   SyncLock lock;
   counts.events = static_cast<uint32_t>(Sync().events.size());
   counts.ports = static_cast<uint32_t>(PortCountLocked());
+  counts.portWaiters = static_cast<uint32_t>(PortWaiterCountLocked());
   return counts;
 }
 

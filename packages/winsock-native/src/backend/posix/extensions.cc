@@ -288,7 +288,7 @@ uint32_t CancelIo(uint32_t s, const OverlappedState* only, EnvState* issuer) {
       BindToPortLocked(*socket, op);
     }
   }
-  if (cancelled.empty()) return ERROR_NOT_FOUND;
+  if (cancelled.empty()) return issuer == nullptr ? ERROR_NOT_FOUND : 0;  // CancelIo has nothing to report
   for (Operation* op : cancelled) {
     if (op->kind == OpKind::Accept) {
       if (SocketPtr acceptSocket = FindSocket(op->extension.acceptSocket)) {

@@ -23,6 +23,12 @@ PortPtr FindPortLocked(uint32_t handle) {
 
 size_t PortCountLocked() { return Ports().size(); }
 
+size_t PortWaiterCountLocked() {
+  size_t waiting = 0;
+  for (auto& entry : Ports()) waiting += entry.second->waiters.size();
+  return waiting;
+}
+
 static void ReleaseSlotLocked(EnvState* issuer, uint32_t slot) {
   if (issuer == nullptr || !issuer->alive) return;
   issuer->releasedSlots.push_back(slot);
@@ -177,7 +183,7 @@ uint32_t AssociatePort(uint32_t s, uint32_t portHandle, CompletionKey key) {
     SyncLock lock;
     port = FindPortLocked(portHandle);
   }
-  if (!port) return ERROR_INVALID_PARAMETER;
+  if (!port) return ERROR_INVALID_HANDLE;
   std::lock_guard<std::mutex> lock(socket->mutex);
   if (socket->port) return ERROR_INVALID_PARAMETER;  // one port per socket, until it is closed
   socket->port = port;

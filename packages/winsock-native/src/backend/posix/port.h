@@ -59,5 +59,6 @@ bool CancelPortWaiterLocked(EnvState* env, uint32_t waiterId);
 // Wakes the env's alertable async port waiters' delivery when a routine is queued.
 bool HasAlertablePortWaiterLocked(EnvState* env);
 size_t PortCountLocked();
+size_t PortWaiterCountLocked();
 
 }  // namespace wsn::posix

@@ -164,7 +164,8 @@ void QueueLocked(Socket& socket, OperationQueue& queue, Operation* op) {
 }
 
 void BindToPortLocked(Socket& socket, Operation* op) {
-  if (!socket.port) return;
+  // An AcceptEx finishing on its accept socket still completes to the listener's port, under its key.
+  if (!socket.port || (op->kind == OpKind::Accept && socket.handle == op->extension.acceptSocket)) return;
   op->port = socket.port;
   op->key = socket.portKey;
 }
