@@ -1,7 +1,7 @@
 import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET } from '@overlapped/winsock-native';
 import { expectRoutine, routineRan } from './alertable-loop.js';
 import type { IoOperation } from './io-operation.js';
-import { OverlappedStrategy } from './overlapped-strategy.js';
+import { OverlappedStrategy, announced } from './overlapped-strategy.js';
 import type { StartOverlapped } from './start-overlapped.js';
 
 /**
@@ -18,7 +18,7 @@ export class CallbackStrategy extends OverlappedStrategy {
   };
 
   protected issue(socket: SOCKET, op: IoOperation, start: StartOverlapped): number {
-    const error = start(socket, op, this.routine);
+    const error = announced(start(socket, op, this.routine));
     if (error === 0) expectRoutine();
     return error;
   }

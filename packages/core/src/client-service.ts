@@ -1,5 +1,4 @@
 import { closesocket } from '@overlapped/winsock-native';
-import { connectSocket } from './connector.js';
 import type { Session } from './session.js';
 import { Service, type ServiceOptions } from './service.js';
 
@@ -35,7 +34,7 @@ export class ClientService extends Service {
       retry: this.options.retry ?? false,
     };
     const attempts = await Promise.allSettled(
-      Array.from({ length: this.options.count }, () => connectSocket(this.options.endpoint, connectOptions)),
+      Array.from({ length: this.options.count }, () => this.options.strategy.connect(this.options.endpoint, connectOptions)),
     );
     const failure = attempts.find((attempt) => attempt.status === 'rejected');
     if (failure) {

@@ -19,17 +19,43 @@ const RETRYABLE = new Set([WSAECONNREFUSED, WSAETIMEDOUT]);
 const FIRST_RETRY_DELAY_MS = 10;
 const MAX_RETRY_DELAY_MS = 200;
 
+/**
+ * One connect attempt on a socket `open` made: resolves with 0 once connected, else the Winsock error
+ * (WSAETIMEDOUT once `deadline` has passed).
+ */
+export type ConnectAttempt = (socket: SOCKET, address: SOCKADDR_IN, deadline: number) => Promise<number>;
+
 /** Connects a new overlapped socket to `endpoint` without blocking; rejects with a WinsockError. */
-export async function connectSocket(endpoint: Endpoint, options: ConnectOptions): Promise<SOCKET> {
+export function connectSocket(endpoint: Endpoint, options: ConnectOptions): Promise<SOCKET> {
+  return connectWithRetry(endpoint, options, openNonBlocking, connectOnce);
+}
+
+function openNonBlocking(): SOCKET {
+  return withSocket(openOverlappedTcpSocket(), (s) => {
+    setNonBlocking(s);
+    return s;
+  });
+}
+
+/**
+ * The retry policy every strategy's connect shares: a fresh socket per attempt (`open`), retries after a
+ * refusal or a timeout while `options.retry` and the deadline allow, with a doubling delay.
+ */
+export async function connectWithRetry(
+  endpoint: Endpoint, options: ConnectOptions, open: () => SOCKET, attempt: ConnectAttempt,
+): Promise<SOCKET> {
   const address = toSockaddr(endpoint);
   const deadline = Date.now() + options.timeoutMs;
   let previousError = 0;
   for (let retryDelay = FIRST_RETRY_DELAY_MS; ; retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS)) {
-    const socket = withSocket(openOverlappedTcpSocket(), (s) => {
-      setNonBlocking(s);
-      return s;
-    });
-    const error = await connectOnce(socket, address, deadline);
+    const socket = open();
+    let error: number;
+    try {
+      error = await attempt(socket, address, deadline);
+    } catch (thrown) {
+      closesocket(socket);
+      throw thrown;
+    }
     if (error === 0) return socket;
     closesocket(socket);
     const remaining = deadline - Date.now();

@@ -1,9 +1,10 @@
 import { CallbackStrategy } from './callback-strategy.js';
 import type { CompletionStrategy } from './completion-strategy.js';
 import { EventStrategy } from './event-strategy.js';
+import { IocpStrategy } from './iocp-strategy.js';
 
 /** Every strategy createStrategy can build; command lines validate --strategy against this list. */
-export const STRATEGY_NAMES = ['event', 'callback'] as const;
+export const STRATEGY_NAMES = ['event', 'callback', 'iocp'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export function createStrategy(name: StrategyName): CompletionStrategy {
@@ -12,7 +13,9 @@ export function createStrategy(name: StrategyName): CompletionStrategy {
       return new EventStrategy();
     case 'callback':
       return new CallbackStrategy();
+    case 'iocp':
+      return new IocpStrategy();
     default:
-      throw new TypeError(`createStrategy: unknown strategy '${String(name)}' (expected 'event' or 'callback')`);
+      throw new TypeError(`createStrategy: unknown strategy '${String(name)}' (expected one of ${STRATEGY_NAMES.join(', ')})`);
   }
 }

@@ -2,7 +2,7 @@ import { WSA_INVALID_EVENT, type SOCKET } from '@overlapped/winsock-native';
 import { EventPool } from './event-pool.js';
 import { EventWaitGroup } from './event-wait-group.js';
 import type { IoOperation } from './io-operation.js';
-import { OverlappedStrategy } from './overlapped-strategy.js';
+import { OverlappedStrategy, announced } from './overlapped-strategy.js';
 import type { StartOverlapped } from './start-overlapped.js';
 
 /**
@@ -22,7 +22,7 @@ export class EventStrategy extends OverlappedStrategy {
 
   protected issue(socket: SOCKET, op: IoOperation, start: StartOverlapped): number {
     op.hEvent = this.pool.take();
-    const error = start(socket, op, null);
+    const error = announced(start(socket, op, null));
     if (error !== 0) {
       this.pool.give(op.hEvent);
       op.hEvent = WSA_INVALID_EVENT;

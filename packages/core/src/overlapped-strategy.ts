@@ -1,7 +1,14 @@
-import type { SOCKET } from '@overlapped/winsock-native';
+import { SOCKET_ERROR, WSA_IO_PENDING, WSAGetLastError, closesocket, type SOCKET } from '@overlapped/winsock-native';
 import type { CompletionStrategy } from './completion-strategy.js';
+import { connectSocket, type ConnectOptions } from './connector.js';
+import type { Endpoint } from './endpoint.js';
+import { EventSelectListener } from './event-select-listener.js';
 import type { IoOperation } from './io-operation.js';
+import type { ListenOptions, Listener, ListenerHandlers } from './listener.js';
 import { startRecv, startSend, type StartOverlapped } from './start-overlapped.js';
+
+/** A start's result for a strategy whose every started operation is announced: 0, or the start's error. */
+export const announced = (result: number): number => (result === WSA_IO_PENDING ? 0 : result);
 
 /**
  * What every strategy shares: counting operations in flight, waiting for them to drain, and delivering a
@@ -11,6 +18,7 @@ import { startRecv, startSend, type StartOverlapped } from './start-overlapped.j
  */
 export abstract class OverlappedStrategy implements CompletionStrategy {
   abstract readonly name: string;
+  onError: ((error: Error) => void) | null = null;
   private pending = 0;
   private drainWaiters: Array<() => void> = [];
 
@@ -20,6 +28,22 @@ export abstract class OverlappedStrategy implements CompletionStrategy {
 
   send(socket: SOCKET, op: IoOperation): void {
     this.start(socket, op, startSend);
+  }
+
+  /** Accepting with FD_ACCEPT and accept(): the strategy learns of nothing until the socket is a session's. */
+  listen(endpoint: Endpoint, handlers: ListenerHandlers, _options?: ListenOptions): Listener {
+    return EventSelectListener.open(endpoint, handlers);
+  }
+
+  connect(endpoint: Endpoint, options: ConnectOptions): Promise<SOCKET> {
+    return connectSocket(endpoint, options);
+  }
+
+  /** closesocket: the pending operations complete as aborted through the strategy's own path. */
+  disconnect(socket: SOCKET, op: IoOperation): void {
+    this.countStarted();
+    const error = closesocket(socket) === SOCKET_ERROR ? WSAGetLastError() : 0;
+    queueMicrotask(() => this.completed(op, error, 0));
   }
 
   pendingCount(): number {
@@ -47,8 +71,13 @@ export abstract class OverlappedStrategy implements CompletionStrategy {
     }
   }
 
-  private start(socket: SOCKET, op: IoOperation, start: StartOverlapped): void {
+  /** An operation that `completed` will be called for was started. */
+  protected countStarted(): void {
     this.pending++;
+  }
+
+  private start(socket: SOCKET, op: IoOperation, start: StartOverlapped): void {
+    this.countStarted();
     const error = this.issue(socket, op, start);
     if (error !== 0) queueMicrotask(() => this.completed(op, error, 0));
   }

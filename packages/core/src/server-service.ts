@@ -1,6 +1,6 @@
 import { closesocket, type SOCKET } from '@overlapped/winsock-native';
 import type { Endpoint } from './endpoint.js';
-import { Listener } from './listener.js';
+import type { Listener } from './listener.js';
 import { Service } from './service.js';
 
 /** Accepts connections on `endpoint` and opens a session for each, up to `maxSessions`. */
@@ -18,10 +18,10 @@ export class ServerService extends Service {
     if (this.listener) throw new Error('ServerService.start: already started');
     this.acquireWinsock();
     try {
-      this.listener = Listener.open(this.options.endpoint, {
+      this.listener = this.options.strategy.listen(this.options.endpoint, {
         onAccept: (socket, remote) => this.accepted(socket, remote),
         onError: (error) => this.report(error),
-      });
+      }, { acceptCount: this.options.acceptCount });
     } catch (error) {
       this.releaseWinsock();
       throw error;

@@ -20,6 +20,8 @@ export interface ServiceOptions {
    * sessions hold 10 MiB of receive buffers, not 640.
    */
   recvBufferSize?: number;
+  /** IOCP: how many AcceptEx calls the listener keeps posted (default 16). The other strategies accept() a burst. */
+  acceptCount?: number;
 }
 
 const DEFAULT_RECV_BUFFER_SIZE = 64 * 1024;
@@ -42,6 +44,7 @@ export abstract class Service extends EventEmitter {
   constructor(protected readonly options: ServiceOptions) {
     super();
     this.recvBuffers = new RecvBufferPools(options.recvBufferSize ?? DEFAULT_RECV_BUFFER_SIZE);
+    options.strategy.onError = (error) => this.report(error);
   }
 
   /** Sessions opened and not yet released. */

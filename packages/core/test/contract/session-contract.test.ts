@@ -11,7 +11,7 @@ import { MESSAGE_HEADER, makeMessage, parseMessages } from '../support/messages.
 import { connectRawPeer, resetRawPeer } from '../support/raw-peer.js';
 import { EchoSession, MisbehavingSession, RecordingSession } from '../support/sessions.js';
 
-const STRATEGIES: StrategyName[] = ['event', 'callback'];
+const STRATEGIES: StrategyName[] = ['event', 'callback', 'iocp'];
 
 // The raw peers below use plain Winsock calls, which need Winsock started like any Winsock program.
 beforeAll(() => {

@@ -117,6 +117,7 @@ static Napi::Value DisconnectEx(const Napi::CallbackInfo& info) {
   // Without an OVERLAPPED it is a plain call: done when it returns, nothing announced, no packet.
   OverlappedState scratch;
   op->kind = OpKind::Disconnect;
+  op->plain = true;
   op->state = &scratch;
   uint32_t error = kNoError;
   if (backend::StartOperation(s, op, &error) == backend::StartResult::Completed) error = op->error;

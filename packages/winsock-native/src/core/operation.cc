@@ -40,7 +40,7 @@ void RecycleOperation(Operation* op) {
   op->extension = ExtensionArgs();
   op->port.reset();
   op->key = CompletionKey();
-  op->noPacket = false;
+  op->noPacket = op->plain = false;
   env->operationPool.push_back(op);
   liveOperations.fetch_sub(1, std::memory_order_relaxed);
 }

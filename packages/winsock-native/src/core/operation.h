@@ -73,6 +73,7 @@ struct Operation {
   std::shared_ptr<void> port;
   CompletionKey key;
   bool noPacket = false;
+  bool plain = false;                 // a call without an OVERLAPPED (DisconnectEx): done in the call, nothing announced
   void* socket = nullptr;             // backend's: the socket whose queue holds it while pending
   Operation* next = nullptr;          // backend's: the next operation in that queue
 

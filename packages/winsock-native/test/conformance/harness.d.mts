@@ -51,6 +51,18 @@ export interface Harness {
   recv(s: number, size?: number, what?: string): Promise<Buffer>;
   recvExactly(s: number, n: number, what?: string): Promise<Buffer>;
   deliver(from: number, to: number, data: Buffer | string): Promise<void>;
+  port(threads?: number): number;
+  adoptPort(p: number): number;
+  closePort(p: number): boolean;
+  associate(s: number, port: number, key: number | bigint, what?: string): number;
+  dequeue(port: number, what?: string, ms?: number): Promise<{ ok: boolean; error: number; bytes: number; key: number | bigint; overlapped: object | null }>;
+  expectPacket(
+    port: number,
+    expected: { ok?: boolean; error?: number; bytes?: number; key?: number | bigint; overlapped?: object | null },
+    what?: string,
+    ms?: number,
+  ): Promise<{ ok: boolean; error: number; bytes: number; key: number | bigint; overlapped: object | null }>;
+  expectNoPacket(port: number, what?: string): void;
   cleanup(): Promise<void>;
 }
 

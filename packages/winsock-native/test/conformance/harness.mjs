@@ -28,6 +28,8 @@ export function createHarness(ws, options = {}) {
   const sockets = new Set();
   /** @type {Set<number>} */
   const events = new Set();
+  /** @type {Set<number>} */
+  const ports = new Set();
 
   /** A Winsock error number with its name, for failure messages. */
   function errName(/** @type {number} */ code) {
@@ -298,12 +300,92 @@ export function createHarness(ws, options = {}) {
       assert.deepEqual([...got], [MARKER], 'delivery marker');
     },
 
+    /** A new completion port: CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, threads), closed by cleanup. */
+    port(threads = 0) {
+      const p = ws.CreateIoCompletionPort(ws.INVALID_HANDLE_VALUE, 0, 0, threads);
+      assert.ok(p !== 0 && p !== ws.INVALID_HANDLE_VALUE,
+        `CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, ${threads}) returned ${p}, last error ${errName(ws.WSAGetLastError())}`);
+      ports.add(p);
+      return p;
+    },
+
+    /** Hands a port made elsewhere (CreateIoCompletionPort(socket, NULL, ...)) to cleanup. */
+    adoptPort(/** @type {number} */ p) {
+      ports.add(p);
+      return p;
+    },
+
+    /** CloseHandle(port), and forget it so cleanup does not close it again. */
+    closePort(/** @type {number} */ p) {
+      ports.delete(p);
+      return ws.CloseHandle(p);
+    },
+
+    /**
+     * CreateIoCompletionPort(s, port, key, 0), which must return that same port.
+     * @param {number | bigint} key
+     */
+    associate(/** @type {number} */ s, /** @type {number} */ port, key, what = 'CreateIoCompletionPort(socket, port)') {
+      const r = ws.CreateIoCompletionPort(s, port, key, 0);
+      assert.equal(r, port, `${what}: expected the port ${port} back, got ${r} (last error ${errName(ws.WSAGetLastError())})`);
+      return r;
+    },
+
+    /**
+     * One GetQueuedCompletionStatusAsync with sentinel boxes (bytes 0xdead, key 0xbeef, overlapped null), bounded by a
+     * Promise deadline too. `error` is the thread's last error read right after a FALSE result (0 after TRUE).
+     * @returns {Promise<{ ok: boolean, error: number, bytes: number, key: number | bigint, overlapped: object | null }>}
+     */
+    async dequeue(/** @type {number} */ port, what = 'a completion packet', ms = timeoutMs) {
+      const bytes = new ws.DWORD(0xdead);
+      const key = new ws.ULONG_PTR();
+      key.value = 0xbeef;
+      const overlapped = new ws.LPOVERLAPPED();
+      overlapped.value = null;
+      const ok = await h.within(ws.GetQueuedCompletionStatusAsync(port, bytes, key, overlapped, ms), ms + 2000, `${what} (GetQueuedCompletionStatusAsync)`);
+      const error = ok ? 0 : ws.WSAGetLastError();
+      return { ok, error, bytes: bytes.value, key: key.value, overlapped: overlapped.value };
+    },
+
+    /**
+     * Dequeues one packet (waiting at most `ms`) and asserts what is given of it: `ok` (default true), `error` (the
+     * last error of a FALSE result), `bytes`, `key` (strictly: a bigint key is not the number key), `overlapped` (the very object).
+     * @param {{ ok?: boolean, error?: number, bytes?: number, key?: number | bigint, overlapped?: object | null }} expected
+     */
+    async expectPacket(/** @type {number} */ port, expected, what = 'completion packet', ms = timeoutMs) {
+      const got = await h.dequeue(port, what, ms);
+      const wantOk = expected.ok ?? true;
+      assert.ok(got.ok || got.error !== 258 || got.overlapped !== null, `${what}: no packet within ${ms} ms (FALSE, WAIT_TIMEOUT)`);
+      assert.equal(got.ok, wantOk, `${what}: GetQueuedCompletionStatus returned ${got.ok} (last error ${got.error}, bytes ${got.bytes}, key ${String(got.key)})`);
+      if (!wantOk && expected.error !== undefined) assert.equal(got.error, expected.error, `${what}: GetLastError() after the FALSE result`);
+      if ('overlapped' in expected) assert.ok(got.overlapped === expected.overlapped, `${what}: lpOverlapped is not the expected object (got ${got.overlapped === null ? 'NULL' : 'another object'})`);
+      if (expected.bytes !== undefined) assert.equal(got.bytes, expected.bytes, `${what}: bytes transferred`);
+      if ('key' in expected) assert.equal(got.key, expected.key, `${what}: completion key`);
+      return got;
+    },
+
+    /** Asserts that nothing is queued on `port` now: a timeout-0 GetQueuedCompletionStatus times out (258, overlapped NULL). */
+    expectNoPacket(/** @type {number} */ port, what = 'nothing queued') {
+      const bytes = new ws.DWORD(0xdead);
+      const key = new ws.ULONG_PTR();
+      key.value = 0xbeef;
+      const overlapped = new ws.LPOVERLAPPED();
+      overlapped.value = null;
+      const ok = ws.GetQueuedCompletionStatus(port, bytes, key, overlapped, 0);
+      const error = ws.WSAGetLastError();
+      assert.ok(!ok && overlapped.value === null,
+        `${what}: a packet was queued (returned ${ok}, last error ${error}, bytes ${bytes.value}, key ${String(key.value)})`);
+      assert.equal(error, 258, `${what}: polling an empty port: last error`);
+    },
+
     /** Closes what the case left open and runs routines still queued, so nothing leaks into the next case. */
     async cleanup() {
       for (const s of sockets) ws.closesocket(s);
       sockets.clear();
       for (const e of events) ws.WSACloseEvent(e);
       events.clear();
+      for (const p of ports) ws.CloseHandle(p);
+      ports.clear();
       for (let i = 0; i < 100 && ws.SleepEx(0, true) === ws.WAIT_IO_COMPLETION; i++);
     },
   };

@@ -119,27 +119,37 @@ void DetachPortsLocked(EnvState* env) {
   }
 }
 
+static void RemovePortWaiterLocked(EnvState* env, PortWaiter* waiter);
+
 bool HasAlertablePortWaiterLocked(EnvState* env) {
   return std::any_of(env->portWaiters.begin(), env->portWaiters.end(),
                      [](PortWaiter* w) { return w->alertable && !w->done; });
 }
 
 void CollectPortWaitersLocked(EnvState* env, backend::DeliveryBatch* batch, bool routinesTaken) {
-  for (PortWaiter* waiter : env->portWaiters) {
+  auto& waiters = env->portWaiters;
+  for (auto it = waiters.begin(); it != waiters.end();) {
+    PortWaiter* waiter = *it;
     if (waiter->done && !waiter->settled) {
       waiter->settled = true;
       batch->resolved.push_back({waiter->id, waiter->result, false});
+      // Only a wait that got packets stays, until TakeDequeued collects them; the rest are done with.
+      if (waiter->result != 0) {
+        delete waiter;
+        it = waiters.erase(it);
+        continue;
+      }
     }
+    ++it;
   }
   if (routinesTaken || env->routineQueue.empty()) return;
   // No packet, a routine queued: the oldest alertable wait runs every routine queued so far and returns 192.
-  for (PortWaiter* waiter : env->portWaiters) {
+  for (PortWaiter* waiter : waiters) {
     if (waiter->alertable && !waiter->done) {
       Unstack(waiter);
-      waiter->done = waiter->settled = true;
-      waiter->result = WAIT_IO_COMPLETION;
       batch->routines.swap(env->routineQueue);
       batch->resolved.push_back({waiter->id, WAIT_IO_COMPLETION, true});
+      RemovePortWaiterLocked(env, waiter);
       return;
     }
   }

@@ -153,7 +153,8 @@ void DrainWriteQueue(Socket& socket) {
 
 void CompletedAtOnceLocked(Socket& socket, Operation* op) {
   BindToPortLocked(socket, op);
-  if (socket.skipPortOnSuccess) op->noPacket = true;
+  // Skipped only when the call itself reports the success; a call that says ERROR_IO_PENDING owes its packet.
+  if (socket.skipPortOnSuccess && !op->announcePending && op->error == kNoError) op->noPacket = true;
 }
 
 void QueueLocked(Socket& socket, OperationQueue& queue, Operation* op) {

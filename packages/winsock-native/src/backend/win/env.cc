@@ -70,6 +70,8 @@ ResourceCounts CountResources() {
   ResourceCounts counts;
   counts.sockets = static_cast<uint32_t>(Win().sockets.size());
   counts.events = static_cast<uint32_t>(Win().events.size());
+  counts.ports = static_cast<uint32_t>(Win().ports.size());
+  counts.portWaiters = static_cast<uint32_t>(PortWaiterCountLocked());
   return counts;
 }
 
@@ -89,7 +91,7 @@ constexpr auto kDrainLimit = std::chrono::seconds(10);
 
 void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
   WinState& win = Win();
-  std::vector<SOCKET> owned;
+  std::vector<std::pair<SOCKET, bool>> owned;  // and whether it is associated with a completion port
   {
     std::lock_guard<std::mutex> lock(win.mutex);
     env->alive = false;  // from now on nothing asks for a delivery on this env
@@ -99,7 +101,9 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
     for (WinOp* w : record.pending) CancelIoEx(reinterpret_cast<HANDLE>(OperationSocket(w)), OperationOverlapped(w));
     for (auto it = win.sockets.begin(); it != win.sockets.end();) {
       if (it->second == env) {
-        owned.push_back(ToSocket(it->first));
+        SocketPortPtr socketPort = FindSocketPortLocked(it->first);
+        owned.emplace_back(ToSocket(it->first), socketPort && socketPort->port);
+        ForgetSocketLocked(it->first);
         it = win.sockets.erase(it);
       } else {
         ++it;
@@ -107,7 +111,7 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
     }
   }
   // Operations that other envs issued on these sockets complete (aborted) on their own envs, as on Windows.
-  for (SOCKET s : owned) CancelAndClose(s);
+  for (auto& [s, associated] : owned) CancelAndClose(s, associated);
 
   std::unique_lock<std::mutex> lock(win.mutex);
   EnvRecord& record = win.envs[env];
@@ -124,6 +128,9 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
     ReleaseWaiterLocked(waiter);
   }
   env->asyncWaiters.clear();
+  // Its async port waits go (what they held goes back to the port); its packets, wherever they are, lose
+  // their issuer.
+  DetachPortsLocked(env);
   for (auto it = win.events.begin(); it != win.events.end();) {
     if (it->second == env) {
       WSACloseEvent(ToHandle(it->first));
@@ -131,6 +138,10 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
     } else {
       ++it;
     }
+  }
+  if (record.portWake != nullptr) {
+    CloseHandle(record.portWake);
+    record.portWake = nullptr;
   }
   if (record.pending.empty()) {
     if (record.thread != nullptr) CloseHandle(record.thread);

@@ -1,28 +1,34 @@
-// Overlapped WSARecv / WSASend with real Winsock.
+// Overlapped WSARecv / WSASend / AcceptEx / ConnectEx / DisconnectEx with real Winsock.
 //
 // Each operation goes to the kernel with an OVERLAPPED of our own whose hEvent is an internal event, never the
 // caller's: the JS-visible WSAOVERLAPPED state (Internal, InternalHigh) must be written BEFORE the caller's event
-// is set or its routine queued, or a JS thread woken by the event could read STATUS_PENDING. A thread-pool
-// wait on the internal event (CreateThreadpoolWait; no completion port, so the socket stays free for
-// CreateIoCompletionPort in the IOCP lessons) then copies the result and announces it exactly as the Linux
-// backend does: set the caller's event, or queue the routine on the issuing env's APC queue.
+// is set, its routine queued or its port packet queued, or a JS thread woken by any of them could read
+// STATUS_PENDING. A thread-pool wait on the internal event (CreateThreadpoolWait) then copies the result and
+// announces it exactly as the Linux backend does: set the caller's event, queue the routine on the issuing env's
+// APC queue, queue a packet on the socket's completion port.
+//
+// The internal event goes to the kernel with its low bit set (`done | 1`): for a socket associated with a
+// completion port, that tells the kernel not to queue a packet of its own (the documented hEvent | 1 rule), while
+// it still sets the event. So the only packets in a port are the ones ports.cc posts, after the state is written.
 #include "backend/win/win.h"
 
 namespace wsn::win {
 
 struct WinOp {
-  WSAOVERLAPPED overlapped;   // what the kernel writes; hEvent = `done`
+  WSAOVERLAPPED overlapped;   // what the kernel writes; hEvent = `done | 1`
   HANDLE done = nullptr;      // internal manual-reset event
   PTP_WAIT wait = nullptr;    // fires once `done` is set
   Operation* op = nullptr;
   EnvRecord* record = nullptr;
   SOCKET socket = INVALID_SOCKET;
+  bool socketClosed = false;  // closed while pending: its port (if any) was pinned in op->port then
   DWORD flags = 0;            // WSARecv's lpFlags must outlive the call
   std::vector<WSABUF> buffers;
 };
 
 SOCKET OperationSocket(const WinOp* w) { return w->socket; }
 WSAOVERLAPPED* OperationOverlapped(WinOp* w) { return &w->overlapped; }
+Operation* OperationOf(const WinOp* w) { return w->op; }
 
 static std::vector<WinOp*> opPool;  // under Win().mutex
 
@@ -53,6 +59,7 @@ static void ReleaseWinOpLocked(WinOp* w) {
   w->op = nullptr;
   w->record = nullptr;
   w->socket = INVALID_SOCKET;
+  w->socketClosed = false;
   opPool.push_back(w);
 }
 
@@ -97,12 +104,40 @@ void QueueRoutineLocked(Operation* op) {
   EnvState* env = op->env;
   env->routineQueue.push_back(op);
   if (env->blockingWaiter != nullptr && env->blockingWaiter->alertable) WakeAlertableLocked(env);
-  for (Waiter* waiter : env->asyncWaiters) {
-    if (waiter->alertable) {
-      RequestDelivery(env);
-      break;
+  bool alertableAsync = HasAlertablePortWaiterLocked(env);
+  for (Waiter* waiter : env->asyncWaiters) alertableAsync = alertableAsync || waiter->alertable;
+  if (alertableAsync) RequestDelivery(env);
+}
+
+SocketPortPtr FindSocketPortLocked(uint32_t s) {
+  auto it = Win().socketPorts.find(s);
+  return it == Win().socketPorts.end() ? nullptr : it->second;
+}
+
+void ForgetSocketLocked(uint32_t s) {
+  SocketPortPtr socketPort = FindSocketPortLocked(s);
+  const SOCKET native = ToSocket(s);
+  for (auto& entry : Win().envs) {
+    for (WinOp* w : entry.second.pending) {
+      if (w->socket != native || w->socketClosed) continue;
+      w->socketClosed = true;  // the handle value may be reused by a new socket: never look it up again
+      if (socketPort && socketPort->port && !w->op->port) {
+        w->op->port = socketPort->port;
+        w->op->key = socketPort->key;
+      }
     }
   }
+  Win().socketPorts.erase(s);
+}
+
+// Binds a finished operation to the port its socket is associated with now (an operation started before the
+// association still completes to the port).
+static void BindToPortLocked(Operation* op, uint32_t s, bool closed) {
+  if (op->port || closed) return;
+  SocketPortPtr socketPort = FindSocketPortLocked(s);
+  if (!socketPort || !socketPort->port) return;
+  op->port = socketPort->port;
+  op->key = socketPort->key;
 }
 
 // Writes the WSAOVERLAPPED state, then announces. Under Win().mutex.
@@ -118,7 +153,20 @@ static bool AnnounceLocked(Operation* op) {
     return true;
   }
   if (op->event != 0) ::SetEvent(ToHandle(op->event));
-  if (!op->holdsReferences()) return false;
+  // The event and the state are set before the packet can be dequeued.
+  if (op->port && !op->noPacket) {
+    auto& port = *std::static_pointer_cast<PortRecord>(op->port);
+    if (!port.closed) {
+      PortPacket* packet = PacketForCompletion(op, op->key);
+      if (QueuePacketLocked(port, packet) != 0) {
+        op->slotMoved = false;  // the kernel refused it (cannot happen for a port we hold): no packet after all
+        if (!op->holdsReferences()) op->state->slotHeld.store(0, std::memory_order_relaxed);
+        FreePacket(packet);
+      }
+    }
+    // A closed port queues nothing: nobody can dequeue from it any more.
+  }
+  if (!op->holdsReferences()) return false;  // an immediate completion retained nothing: the caller recycles it
   op->env->finishedQueue.push_back(op);
   RequestDelivery(op->env);
   return true;
@@ -135,9 +183,12 @@ static void CALLBACK OnOperationDone(PTP_CALLBACK_INSTANCE, void* context, PTP_W
   EnvRecord* record = w->record;
   record->pending.erase(w);
   if (record->detaching) {
-    record->abandoned.push_back(op);  // its JS thread is going away: no routine, no event, just release
+    // Its JS thread is going away: no routine, no event, no port packet (the operation goes with its thread,
+    // as its slot does), just handed back to the teardown.
+    record->abandoned.push_back(op);
     Win().completionChanged.notify_all();
   } else {
+    BindToPortLocked(op, FromHandle(w->socket), w->socketClosed);
     AnnounceLocked(op);
   }
   ReleaseWinOpLocked(w);
@@ -150,6 +201,22 @@ using namespace wsn::win;
 
 StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
   if ((*error = CheckStarted()) != kNoError) return StartResult::Failed;
+  const SOCKET socket = ToSocket(s);
+  if (op->plain) {  // DisconnectEx without an OVERLAPPED
+    DWORD ignored = 0;
+    if (!IssueExtension(socket, op, nullptr, &ignored, error)) return StartResult::Failed;
+    op->error = kNoError;
+    return StartResult::Completed;
+  }
+  if (op->hasRoutine()) {
+    // The kernel never sees our routines (waits.cc), so it cannot refuse them: refused here as Windows does.
+    std::lock_guard<std::mutex> lock(Win().mutex);
+    SocketPortPtr socketPort = FindSocketPortLocked(s);
+    if (socketPort && socketPort->port) {
+      *error = WSAEINVAL;
+      return StartResult::Failed;
+    }
+  }
   WinOp* w = AcquireWinOp();
   if (w == nullptr) {
     *error = WSAENOBUFS;
@@ -157,26 +224,33 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
   }
   ::ResetEvent(w->done);
   ZeroMemory(&w->overlapped, sizeof(w->overlapped));
-  w->overlapped.hEvent = w->done;
+  w->overlapped.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<uintptr_t>(w->done) | 1);
   w->op = op;
-  w->socket = ToSocket(s);
-  w->buffers.resize(op->slices.size());
-  for (size_t i = 0; i < op->slices.size(); i++) {
-    w->buffers[i].buf = static_cast<char*>(op->slices[i].base);
-    w->buffers[i].len = static_cast<ULONG>(op->slices[i].len);
-  }
-  const DWORD count = static_cast<DWORD>(w->buffers.size());
+  w->socket = socket;
   DWORD bytes = 0;
-  int rc;
-  if (op->kind == OpKind::Recv) {
-    w->flags = op->msgFlags;
-    rc = WSARecv(w->socket, w->buffers.data(), count, &bytes, &w->flags, &w->overlapped, nullptr);
+  bool done;
+  uint32_t failure = kNoError;
+  w->flags = 0;
+  if (op->kind == OpKind::Recv || op->kind == OpKind::Send) {
+    w->buffers.resize(op->slices.size());
+    for (size_t i = 0; i < op->slices.size(); i++) {
+      w->buffers[i].buf = static_cast<char*>(op->slices[i].base);
+      w->buffers[i].len = static_cast<ULONG>(op->slices[i].len);
+    }
+    const DWORD count = static_cast<DWORD>(w->buffers.size());
+    int rc;
+    if (op->kind == OpKind::Recv) {
+      w->flags = op->msgFlags;
+      rc = WSARecv(socket, w->buffers.data(), count, &bytes, &w->flags, &w->overlapped, nullptr);
+    } else {
+      rc = WSASend(socket, w->buffers.data(), count, &bytes, op->msgFlags, &w->overlapped, nullptr);
+    }
+    done = rc == 0;
+    if (!done) failure = LastWsaError();
   } else {
-    w->flags = 0;
-    rc = WSASend(w->socket, w->buffers.data(), count, &bytes, op->msgFlags, &w->overlapped, nullptr);
+    done = IssueExtension(socket, op, &w->overlapped, &bytes, &failure);
   }
-  uint32_t failure = rc == 0 ? kNoError : LastWsaError();
-  if (rc == 0 || failure != WSA_IO_PENDING) {
+  if (done || failure != WSA_IO_PENDING) {
     // Done at once (the caller announces it) or refused (nothing will ever be signalled).
     op->transferred = bytes;
     op->resultFlags = w->flags;
@@ -184,7 +258,11 @@ StartResult StartOperation(uint32_t s, Operation* op, uint32_t* error) {
     *error = failure;
     std::lock_guard<std::mutex> lock(Win().mutex);
     ReleaseWinOpLocked(w);
-    return rc == 0 ? StartResult::Completed : StartResult::Failed;
+    if (!done) return StartResult::Failed;
+    BindToPortLocked(op, s, false);
+    SocketPortPtr socketPort = FindSocketPortLocked(s);
+    if (socketPort && (socketPort->modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) op->noPacket = true;
+    return StartResult::Completed;
   }
   RetainPastCall(op);  // on the JS thread, before the completion can be seen anywhere
   {

@@ -23,8 +23,8 @@ static void Own(EnvState* env, SOCKET s) {
   Win().sockets[FromHandle(s)] = env;
 }
 
-int CancelAndClose(SOCKET s) {
-  CancelIoEx(reinterpret_cast<HANDLE>(s), nullptr);
+int CancelAndClose(SOCKET s, bool associated) {
+  if (!associated) CancelIoEx(reinterpret_cast<HANDLE>(s), nullptr);
   return closesocket(s);
 }
 
@@ -55,11 +55,15 @@ uint32_t CreateSocket(EnvState* env, int af, int type, int protocol, uint32_t* h
 
 uint32_t CloseSocket(uint32_t s) {
   if (uint32_t error = CheckStarted()) return error;
+  bool associated = false;
   {
     std::lock_guard<std::mutex> lock(Win().mutex);
+    SocketPortPtr socketPort = FindSocketPortLocked(s);
+    associated = socketPort && socketPort->port;
+    ForgetSocketLocked(s);
     Win().sockets.erase(s);
   }
-  return Result(CancelAndClose(ToSocket(s)));
+  return Result(CancelAndClose(ToSocket(s), associated));
 }
 
 uint32_t Bind(uint32_t s, const SockAddrIn& name) {
@@ -145,6 +149,14 @@ uint32_t Send(uint32_t s, IoSlice* slices, size_t count, uint32_t flags, uint32_
 
 uint32_t SetSockOpt(uint32_t s, int level, int name, const OptionValue& value) {
   if (uint32_t error = CheckStarted()) return error;
+  if (level == SOL_SOCKET && name == SO_UPDATE_ACCEPT_CONTEXT) {
+    // optval is the listening SOCKET itself, pointer-sized: Winsock wants sizeof(SOCKET) bytes.
+    SOCKET listener = ToSocket(static_cast<uint32_t>(value.integer));
+    return Result(setsockopt(ToSocket(s), level, name, reinterpret_cast<const char*>(&listener), sizeof(listener)));
+  }
+  if (level == SOL_SOCKET && name == SO_UPDATE_CONNECT_CONTEXT) {
+    return Result(setsockopt(ToSocket(s), level, name, nullptr, 0));
+  }
   if (level == SOL_SOCKET && name == SO_LINGER) {
     linger native{value.linger.onoff, value.linger.seconds};
     return Result(setsockopt(ToSocket(s), level, name, reinterpret_cast<const char*>(&native), sizeof(native)));

@@ -225,6 +225,7 @@ uint32_t WaitAsync(EnvState* env, const WaitRequest& request, bool poll, uint32_
 
 bool CancelAsyncWait(EnvState* env, uint32_t waiterId) {
   std::lock_guard<std::mutex> lock(Win().mutex);
+  if (CancelPortWaiterLocked(env, waiterId)) return true;
   auto& waiters = env->asyncWaiters;
   for (auto it = waiters.begin(); it != waiters.end(); ++it) {
     Waiter* waiter = *it;
@@ -239,13 +240,26 @@ bool CancelAsyncWait(EnvState* env, uint32_t waiterId) {
 
 bool HasAsyncWaiters(EnvState* env) {
   std::lock_guard<std::mutex> lock(Win().mutex);
-  return !env->asyncWaiters.empty();
+  return !env->asyncWaiters.empty() || !env->portWaiters.empty();
 }
 
 void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
   std::lock_guard<std::mutex> lock(Win().mutex);
   env->deliveryDue = false;
   batch->finished.swap(env->finishedQueue);
+  batch->releasedSlots.insert(batch->releasedSlots.end(), env->releasedSlots.begin(), env->releasedSlots.end());
+  env->releasedSlots.clear();
+  // The oldest alertable waiter, of either kind, runs the routines queued so far (ids grow with age).
+  uint32_t oldestEventWaiter = 0;
+  for (Waiter* waiter : env->asyncWaiters) {
+    if (waiter->alertable) {
+      oldestEventWaiter = waiter->id;
+      break;
+    }
+  }
+  const uint32_t oldestPortWaiter = OldestAlertablePortWaiterLocked(env);
+  const bool portsFirst = oldestPortWaiter != 0 && (oldestEventWaiter == 0 || oldestPortWaiter < oldestEventWaiter);
+  if (portsFirst) CollectPortWaitersLocked(env, batch, false);
   auto& waiters = env->asyncWaiters;
   for (auto it = waiters.begin(); it != waiters.end();) {
     Waiter* waiter = *it;
@@ -272,6 +286,7 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
     ReleaseWaiterLocked(waiter);
     it = waiters.erase(it);
   }
+  if (!portsFirst) CollectPortWaitersLocked(env, batch, !batch->routines.empty());
 }
 
 void RequeueRoutines(EnvState* env, std::deque<Operation*>* notRun) {

@@ -1,4 +1,5 @@
-// Every conformance case, in run order (topics from the simplest API to the connection's end).
+// Every conformance case, in run order (topics from the simplest API to the connection's end, then completion
+// ports and the extension functions built on them).
 import { cases as startup } from './startup.mjs';
 import { cases as sockets } from './sockets.mjs';
 import { cases as nonblocking } from './nonblocking.mjs';
@@ -10,9 +11,11 @@ import { cases as routines } from './routines.mjs';
 import { cases as buffers } from './buffers.mjs';
 import { cases as connectionEnds } from './connection-ends.mjs';
 import { cases as errors } from './errors.mjs';
+import { cases as completionPorts } from './completion-ports.mjs';
+import { cases as extensions } from './extensions.mjs';
 
 /** @type {import('../harness.mjs').ConformanceCase[]} */
 export const allCases = [
   ...startup, ...sockets, ...nonblocking, ...eventSelect, ...overlapped, ...events, ...overlappedResult,
-  ...routines, ...buffers, ...connectionEnds, ...errors,
+  ...routines, ...buffers, ...connectionEnds, ...errors, ...completionPorts, ...extensions,
 ];
