@@ -65,6 +65,7 @@ function gameServer(strategy) {
 export const SERVERS = [
   gameServer('event'),
   gameServer('callback'),
+  gameServer('iocp'),
   {
     id: 'node-net',
     name: 'node:net',

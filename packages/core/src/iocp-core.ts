@@ -1,6 +1,6 @@
 import {
   CloseHandle, CreateIoCompletionPort, DWORD, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, GetLastError,
-  GetQueuedCompletionStatusExAsync, INFINITE, INVALID_HANDLE_VALUE, OVERLAPPED_ENTRY, SetFileCompletionNotificationModes,
+  GetQueuedCompletionStatusExAsync, INVALID_HANDLE_VALUE, OVERLAPPED_ENTRY, SetFileCompletionNotificationModes,
   ULONG, WAIT_TIMEOUT, WSAGetLastError, WSAGetOverlappedResult, winsockError, type HANDLE, type SOCKET,
 } from '@overlapped/winsock-native';
 import type { IoOperation } from './io-operation.js';

@@ -32,14 +32,6 @@ const viewCollected = new FinalizationRegistry<number>((address) => {
   if (views.get(address)?.deref() === undefined) views.delete(address);
 });
 
-interface Packet {
-  error: number; // Win32 (GetLastError()), 0 for success
-  status: number; // NTSTATUS
-  bytes: number;
-  key: number | bigint;
-  overlapped: WSAOVERLAPPED | null;
-}
-
 function keyOf(at: number, flags: number): number | bigint {
   const low = area[at + 3]!;
   const high = area[at + 4]!;
@@ -60,18 +52,12 @@ function overlappedOf(at: number, flags: number): WSAOVERLAPPED | null {
   return view;
 }
 
-/** The `count` packets a dequeue just wrote (each own slot is taken now: read them exactly once). */
-function readPackets(count: number): Packet[] {
-  const packets: Packet[] = [];
-  for (let i = 0, at = 0; i < count; i++, at += ENTRY_WORDS) {
-    const flags = area[at + 5]!;
-    packets.push({ error: area[at]!, status: area[at + 1]!, bytes: area[at + 2]!, key: keyOf(at, flags), overlapped: overlappedOf(at, flags) });
-  }
-  return packets;
-}
-
-/** A failed dequeue (timeout, closed port, routines ran): the Win32 code, no packet. */
-type Dequeued = { packets: Packet[]; error: number };
+/**
+ * Writes what a dequeue left in `area` into the caller's out-parameters and returns the BOOL. `count` entries,
+ * or none (count < 0) with the Win32 `error`. Runs right after the native call, before `area` is reused: each
+ * own slot is taken here, exactly once.
+ */
+type Fill = (count: number, error: number) => boolean;
 
 function requireBox(fn: string, arg: string, value: unknown): void {
   if (typeof value !== 'object' || value === null || !('value' in value)) {
@@ -89,72 +75,71 @@ function requireEntries(fn: string, entries: unknown, count: number): void {
   }
 }
 
-function dequeueNow(port: HANDLE, max: number, ms: number, alertable: boolean): Dequeued {
+function dequeueNow(port: HANDLE, max: number, ms: number, alertable: boolean, fill: Fill): boolean {
   const count = native.dequeue(port, max, ms, alertable, areaFor(max));
-  if (count < 0) return { packets: [], error: native.WSAGetLastError() };
-  return { packets: readPackets(count), error: 0 };
+  return fill(count, count < 0 ? native.WSAGetLastError() : 0);
 }
 
-function dequeueLater(port: HANDLE, max: number, ms: number, alertable: boolean): Promise<Dequeued> {
-  if (ms === 0) return Promise.resolve(dequeueNow(port, max, 0, alertable)); // a poll never blocks
+function dequeueLater(port: HANDLE, max: number, ms: number, alertable: boolean, fill: Fill): Promise<boolean> {
+  if (ms === 0) return Promise.resolve(dequeueNow(port, max, 0, alertable, fill)); // a poll never blocks
   const registered = native.dequeueAsync(port, max, alertable, areaFor(max));
-  if (registered >= 0) return Promise.resolve({ packets: readPackets(registered), error: 0 });
-  if (registered === -1) return Promise.resolve({ packets: [], error: native.WSAGetLastError() });
+  if (registered >= 0) return Promise.resolve(fill(registered, 0));
+  if (registered === -1) return Promise.resolve(fill(-1, native.WSAGetLastError()));
   const waiterId = -registered - 1;
-  return new Promise<Dequeued>((resolve, reject) => {
+  return new Promise<boolean>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     registerWait(waiterId, (error, result) => {
       if (timer !== undefined) clearTimeout(timer);
-      if (error !== null && error !== undefined) {
-        reject(error);
-        return;
-      }
-      if (result !== 0) {
-        resolve({ packets: [], error: result ?? WAIT_TIMEOUT });
-        return;
-      }
-      resolve({ packets: readPackets(native.takeDequeued(waiterId, areaFor(max))), error: 0 });
+      if (error !== null && error !== undefined) reject(error);
+      else if (result !== 0) resolve(fill(-1, result ?? WAIT_TIMEOUT));
+      else resolve(fill(native.takeDequeued(waiterId, areaFor(max)), 0));
     });
     if (ms !== INFINITE) {
       timer = setTimeout(() => {
         if (!native.cancelWait(waiterId)) return; // packets are on their way
         forgetWait(waiterId);
-        resolve({ packets: [], error: WAIT_TIMEOUT });
+        resolve(fill(-1, WAIT_TIMEOUT));
       }, Math.min(ms, MAX_TIMER_MS));
     }
   });
 }
 
-function fillStatus(result: Dequeued, bytes: DWORD, key: ULONG_PTR, overlapped: LPOVERLAPPED): boolean {
-  const packet = result.packets[0];
-  if (packet === undefined) {
-    // Timeout, closed port: the overlapped is set to NULL, the byte count and the key stay as they were.
-    overlapped.value = null;
-    native.WSASetLastError(result.error);
+function statusFill(bytes: DWORD, key: ULONG_PTR, overlapped: LPOVERLAPPED): Fill {
+  return (count, error) => {
+    if (count <= 0) {
+      // Timeout, closed port: the overlapped is set to NULL, the byte count and the key stay as they were.
+      overlapped.value = null;
+      native.WSASetLastError(error);
+      return false;
+    }
+    const flags = area[5]!;
+    bytes.value = area[2]!;
+    key.value = keyOf(0, flags);
+    overlapped.value = overlappedOf(0, flags);
+    if (area[0] === 0) return true;
+    native.WSASetLastError(area[0]!);
     return false;
-  }
-  bytes.value = packet.bytes;
-  key.value = packet.key;
-  overlapped.value = packet.overlapped;
-  if (packet.error === 0) return true;
-  native.WSASetLastError(packet.error);
-  return false;
+  };
 }
 
-function fillEntries(result: Dequeued, entries: OVERLAPPED_ENTRY[], removed: ULONG): boolean {
-  removed.value = result.packets.length;
-  if (result.packets.length === 0) {
-    native.WSASetLastError(result.error);
-    return false;
-  }
-  result.packets.forEach((packet, i) => {
-    const entry = entries[i]!;
-    entry.lpCompletionKey = packet.key;
-    entry.lpOverlapped = packet.overlapped;
-    entry.Internal = packet.status;
-    entry.dwNumberOfBytesTransferred = packet.bytes;
-  });
-  return true;
+function entriesFill(entries: OVERLAPPED_ENTRY[], removed: ULONG): Fill {
+  return (count, error) => {
+    if (count <= 0) {
+      removed.value = 0;
+      native.WSASetLastError(error);
+      return false;
+    }
+    removed.value = count;
+    for (let i = 0, at = 0; i < count; i++, at += ENTRY_WORDS) {
+      const entry = entries[i]!;
+      const flags = area[at + 5]!;
+      entry.lpCompletionKey = keyOf(at, flags);
+      entry.lpOverlapped = overlappedOf(at, flags);
+      entry.Internal = area[at + 1]!;
+      entry.dwNumberOfBytesTransferred = area[at + 2]!;
+    }
+    return true;
+  };
 }
 
 function checkStatusArgs(fn: string, port: unknown, bytes: unknown, key: unknown, overlapped: unknown, ms: unknown): void {
@@ -170,15 +155,15 @@ export function GetQueuedCompletionStatus(
   CompletionPort: HANDLE, lpNumberOfBytes: DWORD, lpCompletionKey: ULONG_PTR, lpOverlapped: LPOVERLAPPED, dwMilliseconds: number,
 ): boolean {
   checkStatusArgs('GetQueuedCompletionStatus', CompletionPort, lpNumberOfBytes, lpCompletionKey, lpOverlapped, dwMilliseconds);
-  return fillStatus(dequeueNow(CompletionPort, 1, dwMilliseconds, false), lpNumberOfBytes, lpCompletionKey, lpOverlapped);
+  return dequeueNow(CompletionPort, 1, dwMilliseconds, false, statusFill(lpNumberOfBytes, lpCompletionKey, lpOverlapped));
 }
 
 /** GetQueuedCompletionStatus as a Promise of its BOOL: never blocks the event loop; the boxes are filled first. */
-export async function GetQueuedCompletionStatusAsync(
+export function GetQueuedCompletionStatusAsync(
   CompletionPort: HANDLE, lpNumberOfBytes: DWORD, lpCompletionKey: ULONG_PTR, lpOverlapped: LPOVERLAPPED, dwMilliseconds: number,
 ): Promise<boolean> {
   checkStatusArgs('GetQueuedCompletionStatusAsync', CompletionPort, lpNumberOfBytes, lpCompletionKey, lpOverlapped, dwMilliseconds);
-  return fillStatus(await dequeueLater(CompletionPort, 1, dwMilliseconds, false), lpNumberOfBytes, lpCompletionKey, lpOverlapped);
+  return dequeueLater(CompletionPort, 1, dwMilliseconds, false, statusFill(lpNumberOfBytes, lpCompletionKey, lpOverlapped));
 }
 
 function checkExArgs(fn: string, port: unknown, entries: unknown, count: unknown, removed: unknown, ms: unknown): void {
@@ -196,17 +181,17 @@ export function GetQueuedCompletionStatusEx(
 ): boolean {
   checkExArgs('GetQueuedCompletionStatusEx', CompletionPort, lpCompletionPortEntries, ulCount, ulNumEntriesRemoved, dwMilliseconds);
   if (ulCount === 0) return invalidCount(ulNumEntriesRemoved);
-  return fillEntries(dequeueNow(CompletionPort, ulCount, dwMilliseconds, Boolean(fAlertable)), lpCompletionPortEntries, ulNumEntriesRemoved);
+  return dequeueNow(CompletionPort, ulCount, dwMilliseconds, Boolean(fAlertable), entriesFill(lpCompletionPortEntries, ulNumEntriesRemoved));
 }
 
 /** GetQueuedCompletionStatusEx as a Promise of its BOOL; never blocks the event loop. */
-export async function GetQueuedCompletionStatusExAsync(
+export function GetQueuedCompletionStatusExAsync(
   CompletionPort: HANDLE, lpCompletionPortEntries: OVERLAPPED_ENTRY[], ulCount: number, ulNumEntriesRemoved: ULONG,
   dwMilliseconds: number, fAlertable: boolean,
 ): Promise<boolean> {
   checkExArgs('GetQueuedCompletionStatusExAsync', CompletionPort, lpCompletionPortEntries, ulCount, ulNumEntriesRemoved, dwMilliseconds);
-  if (ulCount === 0) return invalidCount(ulNumEntriesRemoved);
-  return fillEntries(await dequeueLater(CompletionPort, ulCount, dwMilliseconds, Boolean(fAlertable)), lpCompletionPortEntries, ulNumEntriesRemoved);
+  if (ulCount === 0) return Promise.resolve(invalidCount(ulNumEntriesRemoved));
+  return dequeueLater(CompletionPort, ulCount, dwMilliseconds, Boolean(fAlertable), entriesFill(lpCompletionPortEntries, ulNumEntriesRemoved));
 }
 
 function invalidCount(removed: ULONG): boolean {

@@ -1,4 +1,5 @@
 // Out-parameter boxes and Winsock structs. WSAOVERLAPPED is native (see binding.ts); the rest are plain classes.
+import type { WSAOVERLAPPED } from './binding.js';
 import { AF_INET, FD_MAX_EVENTS } from './constants.js';
 
 /** A DWORD out-parameter (also flags in/out): `new DWORD()` then read `.value`. */
@@ -67,12 +68,12 @@ export class ULONG_PTR {
  * An LPOVERLAPPED out-parameter: GetQueuedCompletionStatus sets `.value` to the overlapped of the packet (the very
  * object passed in, so a subclass comes back as itself) or to null.
  */
-export class LPOVERLAPPED<T extends object = object> {
+export class LPOVERLAPPED<T extends object = WSAOVERLAPPED> {
   constructor(public value: T | null = null) {}
 }
 
 /** One entry GetQueuedCompletionStatusEx fills. */
-export class OVERLAPPED_ENTRY<T extends object = object> {
+export class OVERLAPPED_ENTRY<T extends object = WSAOVERLAPPED> {
   lpCompletionKey: number | bigint = 0;
   lpOverlapped: T | null = null;
   /** The operation's NTSTATUS. */
