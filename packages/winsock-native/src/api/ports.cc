@@ -134,8 +134,7 @@ static uint32_t WriteEntries(Napi::Env env, EnvState& state, std::vector<PortPac
     entry += kEntryWords;
     written++;
   }
-  for (PortPacket* packet : packets) backend::ReturnPacket(&state, packet);
-  packets.clear();
+  backend::ReturnPackets(&state, &packets);
   return written;
 }
 

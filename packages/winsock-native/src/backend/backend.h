@@ -175,9 +175,9 @@ uint32_t Dequeue(EnvState* env, const DequeueRequest& request, uint32_t timeoutM
 uint32_t DequeueAsync(EnvState* env, const DequeueRequest& request, std::vector<PortPacket*>* out,
                       uint32_t* waiterId);
 void TakeDequeued(EnvState* env, uint32_t waiterId, std::vector<PortPacket*>* out);
-// Once a dequeued packet reached JS. On its issuer's thread JS released the slot itself; on any other thread
-// the issuer's next delivery releases it. Frees the packet.
-void ReturnPacket(EnvState* dequeuer, PortPacket* packet);
+// Once dequeued packets reached JS (one lock for the batch). On a packet's issuer's thread JS released the slot
+// itself; on any other thread the issuer's next delivery releases it. Frees the packets, empties `packets`.
+void ReturnPackets(EnvState* dequeuer, std::vector<PortPacket*>* packets);
 // SetFileCompletionNotificationModes: Win32 error.
 uint32_t SetCompletionModes(uint32_t socket, uint32_t modes);
 // CancelIoEx(s, only) (only == nullptr: every operation, whichever thread issued it) or CancelIo(s)

@@ -341,10 +341,13 @@ void TakeDequeued(EnvState* env, uint32_t waiterId, std::vector<PortPacket*>* ou
   }
 }
 
-void ReturnPacket(EnvState* dequeuer, PortPacket* packet) {
+void ReturnPackets(EnvState* dequeuer, std::vector<PortPacket*>* packets) {
   SyncLock lock;
-  if (packet->state != nullptr && packet->issuer != dequeuer) ReleaseSlotLocked(packet->issuer, packet->slot);
-  FreePacket(packet);
+  for (PortPacket* packet : *packets) {
+    if (packet->state != nullptr && packet->issuer != dequeuer) ReleaseSlotLocked(packet->issuer, packet->slot);
+    FreePacket(packet);
+  }
+  packets->clear();
 }
 
 }  // namespace wsn::backend

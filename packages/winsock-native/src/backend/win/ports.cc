@@ -8,7 +8,7 @@
 // (a port closed while a thread was taking packets out of it) could otherwise be confused with a new packet
 // allocated at the same address. Anything dequeued that is no token of ours is ignored. The registry also
 // knows every live packet, so an env's teardown can orphan the packets it issued (packet->issuer = nullptr)
-// wherever they are: queued, held by a waiter, or in another thread's hands until ReturnPacket.
+// wherever they are: queued, held by a waiter, or in another thread's hands until ReturnPackets.
 //
 // Waiting. Windows releases the threads waiting on a port LIFO and keeps a thread's place while it waits. A JS
 // thread must wake every kTerminationCheckMs to ask whether it is being terminated, and re-entering
@@ -559,15 +559,18 @@ void TakeDequeued(EnvState* env, uint32_t waiterId, std::vector<PortPacket*>* ou
   }
 }
 
-void ReturnPacket(EnvState* dequeuer, PortPacket* packet) {
+void ReturnPackets(EnvState* dequeuer, std::vector<PortPacket*>* packets) {
   std::lock_guard<std::mutex> lock(Win().mutex);
-  auto it = Packets().find(packet);
-  if (it != Packets().end()) {
-    if (it->second.queuedIn != nullptr) Tokens().erase(it->second.token);  // cannot happen: it was dequeued
-    Packets().erase(it);
+  for (PortPacket* packet : *packets) {
+    auto it = Packets().find(packet);
+    if (it != Packets().end()) {
+      if (it->second.queuedIn != nullptr) Tokens().erase(it->second.token);  // cannot happen: it was dequeued
+      Packets().erase(it);
+    }
+    if (packet->state != nullptr && packet->issuer != dequeuer) ReleaseSlotLocked(packet->issuer, packet->slot);
+    FreePacket(packet);
   }
-  if (packet->state != nullptr && packet->issuer != dequeuer) ReleaseSlotLocked(packet->issuer, packet->slot);
-  FreePacket(packet);
+  packets->clear();
 }
 
 uint32_t SetCompletionModes(uint32_t s, uint32_t modes) {
