@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "backend/posix/port.h"
+#include "backend/port_waiters.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
 
@@ -101,7 +102,7 @@ void QueueRoutineLocked(Operation* op) {
   if (env->blockingWaiter != nullptr && env->blockingWaiter->alertable && !IsCurrentThread(env)) WakeEnvLocked(env);
   const bool alertableWaiter = std::any_of(env->asyncWaiters.begin(), env->asyncWaiters.end(),
                                            [](Waiter* w) { return w->alertable; });
-  if (alertableWaiter || HasAlertablePortWaiterLocked(env)) RequestDelivery(env);
+  if (alertableWaiter || backend::HasAlertablePortWaiterLocked(env)) RequestDelivery(env);
 }
 
 void CloseEventsOfLocked(EnvState* env) {

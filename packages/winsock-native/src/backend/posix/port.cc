@@ -1,6 +1,8 @@
 // Completion ports: creation, association, posting, dequeuing (blocking and async), closing.
 #include "backend/posix/port.h"
 
+#include "backend/port_waiters.h"
+
 #include <algorithm>
 #include <chrono>
 #include <unordered_map>
@@ -72,12 +74,6 @@ void EnqueueLocked(Port& port, PortPacket* packet) {
   ReleaseWaiterLocked(waiter, 0);
 }
 
-static void Unstack(PortWaiter* waiter) {
-  auto& waiters = waiter->port->waiters;
-  auto it = std::find(waiters.begin(), waiters.end(), waiter);
-  if (it != waiters.end()) waiters.erase(it);
-}
-
 // A waiter that goes away with packets it never handed to JS gives them back, at the front, in order.
 static void GiveBackLocked(PortWaiter* waiter) {
   Port& port = *waiter->port;
@@ -97,12 +93,6 @@ static void GiveBackLocked(PortWaiter* waiter) {
   }
 }
 
-static void Orphan(std::vector<PortPacket*>& packets, EnvState* env) {
-  for (PortPacket* packet : packets) {
-    if (packet->issuer == env) packet->issuer = nullptr;
-  }
-}
-
 void DetachPortsLocked(EnvState* env) {
   for (PortWaiter* waiter : env->portWaiters) {
     Unstack(waiter);
@@ -115,61 +105,8 @@ void DetachPortsLocked(EnvState* env) {
     for (PortPacket* packet : entry.second->queue) {
       if (packet->issuer == env) packet->issuer = nullptr;
     }
-    for (PortWaiter* waiter : entry.second->waiters) Orphan(waiter->packets, env);
+    for (PortWaiter* waiter : entry.second->waiters) backend::Orphan(waiter->packets, env);
   }
-}
-
-static void RemovePortWaiterLocked(EnvState* env, PortWaiter* waiter);
-
-bool HasAlertablePortWaiterLocked(EnvState* env) {
-  return std::any_of(env->portWaiters.begin(), env->portWaiters.end(),
-                     [](PortWaiter* w) { return w->alertable && !w->done; });
-}
-
-void CollectPortWaitersLocked(EnvState* env, backend::DeliveryBatch* batch, bool routinesTaken) {
-  auto& waiters = env->portWaiters;
-  for (auto it = waiters.begin(); it != waiters.end();) {
-    PortWaiter* waiter = *it;
-    if (waiter->done && !waiter->settled) {
-      waiter->settled = true;
-      batch->resolved.push_back({waiter->id, waiter->result, false});
-      // Only a wait that got packets stays, until TakeDequeued collects them; the rest are done with.
-      if (waiter->result != 0) {
-        delete waiter;
-        it = waiters.erase(it);
-        continue;
-      }
-    }
-    ++it;
-  }
-  if (routinesTaken || env->routineQueue.empty()) return;
-  // No packet, a routine queued: the oldest alertable wait runs every routine queued so far and returns 192.
-  for (PortWaiter* waiter : waiters) {
-    if (waiter->alertable && !waiter->done) {
-      Unstack(waiter);
-      batch->routines.swap(env->routineQueue);
-      batch->resolved.push_back({waiter->id, WAIT_IO_COMPLETION, true});
-      RemovePortWaiterLocked(env, waiter);
-      return;
-    }
-  }
-}
-
-static void RemovePortWaiterLocked(EnvState* env, PortWaiter* waiter) {
-  auto& waiters = env->portWaiters;
-  waiters.erase(std::find(waiters.begin(), waiters.end(), waiter));
-  delete waiter;
-}
-
-bool CancelPortWaiterLocked(EnvState* env, uint32_t waiterId) {
-  for (PortWaiter* waiter : env->portWaiters) {
-    if (waiter->id != waiterId) continue;
-    if (waiter->done) return false;  // its packets are on their way
-    Unstack(waiter);
-    RemovePortWaiterLocked(env, waiter);
-    return true;
-  }
-  return false;
 }
 
 }  // namespace wsn::posix
@@ -332,13 +269,11 @@ uint32_t DequeueAsync(EnvState* env, const DequeueRequest& request, std::vector<
 
 void TakeDequeued(EnvState* env, uint32_t waiterId, std::vector<PortPacket*>* out) {
   SyncLock lock;
-  for (PortWaiter* waiter : env->portWaiters) {
-    if (waiter->id != waiterId || !waiter->settled) continue;
-    out->swap(waiter->packets);
-    if (waiter->result == 0) TakeQueuedLocked(*waiter->port, waiter->max, out);
-    RemovePortWaiterLocked(env, waiter);
-    return;
-  }
+  PortWaiter* waiter = SettledPortWaiterLocked(env, waiterId);
+  if (waiter == nullptr) return;
+  out->swap(waiter->packets);
+  TakeQueuedLocked(*waiter->port, waiter->max, out);  // more may have arrived behind the one that woke it
+  RemovePortWaiterLocked(env, waiter);
 }
 
 void ReturnPackets(EnvState* dequeuer, std::vector<PortPacket*>* packets) {

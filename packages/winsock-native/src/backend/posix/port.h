@@ -52,12 +52,8 @@ void EnqueueLocked(Port& port, PortPacket* packet);
 void DropPacketLocked(PortPacket* packet);
 // Env teardown: the env's packets lose their issuer, its async waiters go and give back what they held.
 void DetachPortsLocked(EnvState* env);
-// Async port waiters that can be settled now (CollectDelivery). `routinesTaken`: the routine queue already
-// went to an event waiter.
-void CollectPortWaitersLocked(EnvState* env, backend::DeliveryBatch* batch, bool routinesTaken);
-bool CancelPortWaiterLocked(EnvState* env, uint32_t waiterId);
-// Wakes the env's alertable async port waiters' delivery when a routine is queued.
-bool HasAlertablePortWaiterLocked(EnvState* env);
+// A posix port has nobody to tell when a waiter leaves its stack (the port_waiters.h hook).
+inline void NothingToQuiet(Port&) {}
 size_t PortCountLocked();
 size_t PortWaiterCountLocked();
 

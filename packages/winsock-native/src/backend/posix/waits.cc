@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "backend/posix/port.h"
+#include "backend/port_waiters.h"
 #include "backend/posix/sync.h"
 #include "core/env_state.h"
 
@@ -113,7 +114,7 @@ static void RemoveAsyncLocked(EnvState* env, Waiter* waiter) {
 
 bool CancelAsyncWait(EnvState* env, uint32_t waiterId) {
   SyncLock lock;
-  if (CancelPortWaiterLocked(env, waiterId)) return true;
+  if (CancelPortWaiterLocked(env, waiterId, NothingToQuiet)) return true;
   auto& waiters = env->asyncWaiters;
   auto it = std::find_if(waiters.begin(), waiters.end(), [&](Waiter* w) { return w->id == waiterId; });
   if (it == waiters.end()) return false;
@@ -148,7 +149,7 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
       routinesTaken = true;
     }
   }
-  CollectPortWaitersLocked(env, batch, routinesTaken);
+  CollectPortWaitersLocked(env, batch, routinesTaken, NothingToQuiet);
   // Nothing adds to the ready list while the lock is held, and a waiter taken off it is not on it any more.
   for (Waiter* waiter : env->readyWaiters) {
     waiter->queuedReady = false;

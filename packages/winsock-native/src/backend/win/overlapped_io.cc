@@ -12,6 +12,8 @@
 // it still sets the event. So the only packets in a port are the ones ports.cc posts, after the state is written.
 #include "backend/win/win.h"
 
+#include "backend/port_waiters.h"
+
 namespace wsn::win {
 
 struct WinOp {
@@ -104,7 +106,7 @@ void QueueRoutineLocked(Operation* op) {
   EnvState* env = op->env;
   env->routineQueue.push_back(op);
   if (env->blockingWaiter != nullptr && env->blockingWaiter->alertable) WakeAlertableLocked(env);
-  bool alertableAsync = HasAlertablePortWaiterLocked(env);
+  bool alertableAsync = backend::HasAlertablePortWaiterLocked(env);
   for (Waiter* waiter : env->asyncWaiters) alertableAsync = alertableAsync || waiter->alertable;
   if (alertableAsync) RequestDelivery(env);
 }

@@ -25,6 +25,8 @@
 
 #include <algorithm>
 
+#include "backend/port_waiters.h"
+
 namespace wsn::win {
 
 struct PortPump {
@@ -117,12 +119,6 @@ void ReleaseWaiterLocked(PortWaiter* waiter, uint32_t result) {
   } else {
     ::SetEvent(waiter->wake);
   }
-}
-
-void Unstack(PortWaiter* waiter) {
-  auto& waiters = waiter->port->waiters;
-  auto it = std::find(waiters.begin(), waiters.end(), waiter);
-  if (it != waiters.end()) waiters.erase(it);
 }
 
 // Hands the held packets to the waiters, the last to wait first, each topped up from the kernel queue as far as
@@ -240,18 +236,6 @@ DWORD WINAPI PumpLoop(void* argument) {
   }
 }
 
-void Orphan(std::vector<PortPacket*>& packets, EnvState* env) {
-  for (PortPacket* packet : packets) {
-    if (packet->issuer == env) packet->issuer = nullptr;
-  }
-}
-
-void RemovePortWaiterLocked(EnvState* env, PortWaiter* waiter) {
-  auto& waiters = env->portWaiters;
-  waiters.erase(std::find(waiters.begin(), waiters.end(), waiter));
-  delete waiter;
-}
-
 }  // namespace
 
 PortRecord::~PortRecord() {
@@ -287,7 +271,7 @@ void DropPacketLocked(PortPacket* packet) {
 void DetachPortsLocked(EnvState* env) {
   for (PortWaiter* waiter : env->portWaiters) {
     Unstack(waiter);
-    Orphan(waiter->packets, env);
+    backend::Orphan(waiter->packets, env);
     GiveBackLocked(waiter);
     QuietPumpLocked(*waiter->port);
     delete waiter;
@@ -299,11 +283,6 @@ void DetachPortsLocked(EnvState* env) {
   }
 }
 
-bool HasAlertablePortWaiterLocked(EnvState* env) {
-  return std::any_of(env->portWaiters.begin(), env->portWaiters.end(),
-                     [](PortWaiter* w) { return w->alertable && !w->done; });
-}
-
 uint32_t OldestAlertablePortWaiterLocked(EnvState* env) {
   for (PortWaiter* waiter : env->portWaiters) {
     if (waiter->alertable && !waiter->done) return waiter->id;
@@ -312,33 +291,7 @@ uint32_t OldestAlertablePortWaiterLocked(EnvState* env) {
 }
 
 void CollectPortWaitersLocked(EnvState* env, backend::DeliveryBatch* batch, bool routinesTaken) {
-  auto& waiters = env->portWaiters;
-  for (auto it = waiters.begin(); it != waiters.end();) {
-    PortWaiter* waiter = *it;
-    if (waiter->done && !waiter->settled) {
-      waiter->settled = true;
-      batch->resolved.push_back({waiter->id, waiter->result, false});
-      if (waiter->result != 0) {  // nothing to collect: TakeDequeued is only asked for a result of 0
-        delete waiter;
-        it = waiters.erase(it);
-        continue;
-      }
-    }
-    ++it;
-  }
-  if (routinesTaken || env->routineQueue.empty()) return;
-  // No packet, a routine queued: the oldest alertable wait runs every routine queued so far and returns 192.
-  for (auto it = waiters.begin(); it != waiters.end(); ++it) {
-    PortWaiter* waiter = *it;
-    if (!waiter->alertable || waiter->done) continue;
-    Unstack(waiter);
-    QuietPumpLocked(*waiter->port);
-    batch->routines.swap(env->routineQueue);
-    batch->resolved.push_back({waiter->id, WAIT_IO_COMPLETION, true});
-    delete waiter;
-    waiters.erase(it);
-    return;
-  }
+  backend::CollectPortWaitersLocked(env, batch, routinesTaken, QuietPumpLocked);
 }
 
 size_t PortWaiterCountLocked() {
@@ -348,15 +301,7 @@ size_t PortWaiterCountLocked() {
 }
 
 bool CancelPortWaiterLocked(EnvState* env, uint32_t waiterId) {
-  for (PortWaiter* waiter : env->portWaiters) {
-    if (waiter->id != waiterId) continue;
-    if (waiter->done) return false;  // its result is on its way
-    Unstack(waiter);
-    QuietPumpLocked(*waiter->port);
-    RemovePortWaiterLocked(env, waiter);
-    return true;
-  }
-  return false;
+  return backend::CancelPortWaiterLocked(env, waiterId, QuietPumpLocked);
 }
 
 }  // namespace wsn::win
@@ -549,14 +494,12 @@ uint32_t DequeueAsync(EnvState* env, const DequeueRequest& request, std::vector<
 
 void TakeDequeued(EnvState* env, uint32_t waiterId, std::vector<PortPacket*>* out) {
   std::lock_guard<std::mutex> lock(Win().mutex);
-  for (PortWaiter* waiter : env->portWaiters) {
-    if (waiter->id != waiterId || !waiter->settled) continue;
-    out->swap(waiter->packets);
-    // More may have arrived behind the ones that woke it, as GetQueuedCompletionStatusEx would take them.
-    if (waiter->result == 0 && !waiter->port->closed) TakeNowLocked(*waiter->port, waiter->max, out, true);
-    RemovePortWaiterLocked(env, waiter);
-    return;
-  }
+  PortWaiter* waiter = SettledPortWaiterLocked(env, waiterId);
+  if (waiter == nullptr) return;
+  out->swap(waiter->packets);
+  // More may have arrived behind the ones that woke it, as GetQueuedCompletionStatusEx would take them.
+  if (!waiter->port->closed) TakeNowLocked(*waiter->port, waiter->max, out, true);
+  RemovePortWaiterLocked(env, waiter);
 }
 
 void ReturnPackets(EnvState* dequeuer, std::vector<PortPacket*>* packets) {

@@ -152,7 +152,6 @@ void DetachPortsLocked(EnvState* env);
 // took the routine queue.
 void CollectPortWaitersLocked(EnvState* env, backend::DeliveryBatch* batch, bool routinesTaken);
 bool CancelPortWaiterLocked(EnvState* env, uint32_t waiterId);
-bool HasAlertablePortWaiterLocked(EnvState* env);
 size_t PortWaiterCountLocked();
 // The id of the env's oldest alertable async port waiter still waiting, or 0.
 uint32_t OldestAlertablePortWaiterLocked(EnvState* env);
