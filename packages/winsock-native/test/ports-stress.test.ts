@@ -48,6 +48,16 @@ function startOperations(server: number): ws.WSAOVERLAPPED[] {
   return started;
 }
 
+/** One round: a pair whose server is associated under the round's key, its operations started, then ended. */
+function endRound(round: number, port: number) {
+  const ending = ENDINGS[round % ENDINGS.length]!;
+  const pair = h.pair({ bufferSize: 8192 });
+  expect(ws.CreateIoCompletionPort(pair.server, port, round, 0)).toBe(port);
+  const started = startOperations(pair.server);
+  end(ending, pair, started);
+  return { ending, pair, started };
+}
+
 function end(ending: Ending, pair: { client: number; server: number }, started: ws.WSAOVERLAPPED[]): void {
   if (ending === 'closesocket') h.expectOk(h.close(pair.server), 'closesocket');
   else if (ending === 'peer reset') h.abortiveClose(pair.client);
@@ -63,11 +73,7 @@ describe('completion ports under closes, resets and cancellations', () => {
     const removed = new ws.ULONG();
     try {
       for (let round = 0; round < ROUNDS; round++) {
-        const ending = ENDINGS[round % ENDINGS.length]!;
-        const pair = h.pair({ bufferSize: 8192 });
-        expect(ws.CreateIoCompletionPort(pair.server, port, round, 0)).toBe(port);
-        const started = startOperations(pair.server);
-        end(ending, pair, started);
+        const { ending, pair, started } = endRound(round, port);
         const seen = new Map<ws.WSAOVERLAPPED, number>();
         while (seen.size < started.length) {
           const ok = await ws.GetQueuedCompletionStatusExAsync(port, entries, entries.length, removed, 5000, false);
@@ -99,11 +105,7 @@ describe('completion ports under closes, resets and cancellations', () => {
       const [ready] = await h.within(once(worker, 'message'), 20_000, 'the draining worker starting');
       expect(ready).toEqual({ type: 'waiting' });
       for (let round = 0; round < ROUNDS; round++) {
-        const ending = ENDINGS[round % ENDINGS.length]!;
-        const pair = h.pair({ bufferSize: 8192 });
-        expect(ws.CreateIoCompletionPort(pair.server, port, round, 0)).toBe(port);
-        const started = startOperations(pair.server);
-        end(ending, pair, started);
+        endRound(round, port);
         if (round % 10 === 9) await new Promise((resolve) => setImmediate(resolve)); // let this thread's loop run too
       }
       // Every operation has ended: each packet is queued or taken. The stop packet comes after all of them.
