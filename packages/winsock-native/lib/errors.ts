@@ -1,14 +1,22 @@
-// One table of Winsock errors: number -> name + message, for describeError and WinsockError.
+// One table of Winsock errors (and the Win32 codes the completion-port functions report through GetLastError()):
+// number -> name + message, for describeError and WinsockError.
 import { native } from './binding.js';
 
 const ERRORS: ReadonlyMap<number, readonly [name: string, message: string]> = new Map([
   [0, ['NO_ERROR', 'The operation completed successfully.']],
   [6, ['WSA_INVALID_HANDLE', 'Specified event object handle is invalid.']],
   [8, ['WSA_NOT_ENOUGH_MEMORY', 'Insufficient memory available.']],
+  [64, ['ERROR_NETNAME_DELETED', 'The specified network name is no longer available.']],
   [87, ['WSA_INVALID_PARAMETER', 'One or more parameters are invalid.']],
+  [122, ['ERROR_INSUFFICIENT_BUFFER', 'The data area passed to a system call is too small.']],
+  [258, ['WAIT_TIMEOUT', 'The wait operation timed out.']],
+  [735, ['ERROR_ABANDONED_WAIT_0', 'The completion port was closed while the thread waited.']],
   [995, ['WSA_OPERATION_ABORTED', 'Overlapped operation aborted.']],
   [996, ['WSA_IO_INCOMPLETE', 'Overlapped I/O event object not in signaled state.']],
   [997, ['WSA_IO_PENDING', 'Overlapped operations will complete later.']],
+  [1168, ['ERROR_NOT_FOUND', 'Element not found.']],
+  [1225, ['ERROR_CONNECTION_REFUSED', 'The remote computer refused the network connection.']],
+  [1236, ['ERROR_CONNECTION_ABORTED', 'The network connection was aborted by the local system.']],
   [10004, ['WSAEINTR', 'Interrupted function call.']],
   [10009, ['WSAEBADF', 'File handle is not valid.']],
   [10013, ['WSAEACCES', 'Permission denied.']],

@@ -111,7 +111,7 @@ mapfile -t LIBRARIES < <(node -e '
 built=true
 for p in "${LIBRARIES[@]}"; do [[ -f "$ROOT/packages/$p/dist/index.js" ]] || built=false; done
 if $built && [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy-client/dist/main.js" ]]; then
-  step "apps: game-server + dummy-client (both strategies) as Windows node processes"
+  step "apps: game-server + dummy-client (every strategy) as Windows node processes"
   rm -rf "$APPS"
   mkdir -p "$APPS/node_modules/@overlapped"
   cp -r "$STAGE" "$APPS/node_modules/@overlapped/winsock-native"
@@ -120,8 +120,8 @@ if $built && [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy
     mkdir -p "$APPS/node_modules/@overlapped/$p"
     cp -r "$ROOT/packages/$p/dist" "$ROOT/packages/$p/package.json" "$APPS/node_modules/@overlapped/$p/"
   done
-  cp "$ROOT/apps/game-server/dist/main.js" "$APPS/game-server.mjs"
-  cp "$ROOT/apps/dummy-client/dist/main.js" "$APPS/dummy-client.mjs"
+  # Each app's whole dist/: its entry, the chunks it shares and the worker files the lecture modes start.
+  for app in game-server dummy-client; do cp -r "$ROOT/apps/$app/dist" "$APPS/$app"; done
   echo '{ "type": "module" }' >"$APPS/package.json"
   run_wine "$OUT/apps.log" scripts/windows/apps-echo.mjs build-win/apps-stage || true
   read -r A_PASS A_FAIL < <(counts "$OUT/apps.log")

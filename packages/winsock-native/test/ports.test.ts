@@ -102,6 +102,29 @@ describe('one port, several threads', () => {
     // The worker's view and this thread's object are one overlapped: its second operation shows here too.
     expect({ internal: overlapped.Internal, internalHigh: overlapped.InternalHigh }).toEqual({ internal: 0, internalHigh: 5 });
   });
+
+  it('a worker that only ever blocks in GetQueuedCompletionStatus (its event loop never turns) holds no record per completion', async () => {
+    const port = newPort();
+    const { client, server } = h.pair();
+    expect(ws.CreateIoCompletionPort(server, port, 1, 0)).toBe(port);
+    const ROUNDS = 300;
+    const shared = new SharedArrayBuffer(4);
+    const dequeued = new Int32Array(shared);
+    const looping = startWorker({ mode: 'loop', port, socket: server, shared, rounds: ROUNDS });
+    expect(await looping.next('the looping worker starting')).toEqual({ type: 'waiting' });
+    for (let round = 0; round < ROUNDS; round++) {
+      h.send(client, 'x');
+      // One byte at a time, each dequeued before the next is sent, so each is its own completion.
+      const deadline = Date.now() + 10_000;
+      while (Atomics.load(dequeued, 0) <= round) {
+        if (Date.now() > deadline) throw new Error(`round ${round}: the worker did not dequeue`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    const done = await looping.next('the looping worker finishing');
+    // Its last receive is still pending: one record. Without the blocking wait releasing what finished, ROUNDS.
+    expect(done).toEqual({ type: 'done', operations: 1 });
+  });
 });
 
 describe('workers that go away', () => {

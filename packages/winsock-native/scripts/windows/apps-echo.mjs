@@ -4,7 +4,7 @@
 // scripts/test-windows.sh stages the built apps next to a node_modules that resolves @overlapped/* to the
 // Windows build and runs this with Windows node under Wine. Prints `N passed, N failed`.
 //
-//   node apps-echo.mjs <dir holding game-server.mjs and dummy-client.mjs>
+//   node apps-echo.mjs <dir holding game-server/ and dummy-client/ (each app's dist/)>
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ const dir = process.argv[2];
 const TIMEOUT_MS = 30000;
 
 function startServer(strategy) {
-  const server = spawn(process.execPath, [join(dir, 'game-server.mjs'), '--port', '0', '--strategy', strategy, '--echo', '--quiet'],
+  const server = spawn(process.execPath, [join(dir, 'game-server', 'main.js'), '--port', '0', '--strategy', strategy, '--echo', '--quiet'],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('game-server did not print "Listening on"')), TIMEOUT_MS);
@@ -31,7 +31,7 @@ function startServer(strategy) {
 
 function runClient(port, strategy) {
   return new Promise((resolve) => {
-    const client = spawn(process.execPath, [join(dir, 'dummy-client.mjs'), '--port', String(port), '--clients', '20',
+    const client = spawn(process.execPath, [join(dir, 'dummy-client', 'main.js'), '--port', String(port), '--clients', '20',
       '--duration', '2', '--quiet', '--expect-echo', '--strategy', strategy], { stdio: ['ignore', 'pipe', 'inherit'] });
     let summary = '';
     createInterface({ input: client.stdout }).on('line', (line) => {
@@ -47,8 +47,9 @@ function runClient(port, strategy) {
 
 let passed = 0;
 let failed = 0;
-for (const serverStrategy of ['event', 'callback']) {
-  for (const clientStrategy of ['event', 'callback']) {
+const STRATEGIES = ['event', 'callback', 'iocp'];
+for (const serverStrategy of STRATEGIES) {
+  for (const clientStrategy of STRATEGIES) {
     const what = `apps: game-server --strategy ${serverStrategy} --echo <- dummy-client --clients 20 --strategy ${clientStrategy}`;
     const { server, port } = startServer(serverStrategy);
     try {

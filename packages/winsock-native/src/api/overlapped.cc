@@ -3,6 +3,7 @@
 #include "api/marshal.h"
 #include "api/overlapped_object.h"
 #include "api/overlapped_start.h"
+#include "core/delivery.h"
 #include "core/env_state.h"
 
 namespace wsn::api {
@@ -282,6 +283,7 @@ static Napi::Value WSAGetOverlappedResult(const Napi::CallbackInfo& info) {
   if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) {
     if (!wait) return Fail(env, WSA_IO_INCOMPLETE, Napi::Boolean::New(env, false));
     backend::WaitForCompletion(&GetEnvState(env), &state);
+    ReleaseFinished(env, &GetEnvState(env));
   }
   SetBox(bytes, state.internalHigh.load(std::memory_order_relaxed));
   SetBox(flags, state.flags.load(std::memory_order_relaxed));

@@ -167,6 +167,7 @@ static Napi::Value DequeueBlocking(const Napi::CallbackInfo& info) {
   std::vector<PortPacket*> packets;
   std::deque<Operation*> routines;
   uint32_t result = backend::Dequeue(&state, request, timeout, &packets, &routines, [&] { return CanRunJs(env); });
+  ReleaseFinished(env, &state);
   Napi::Number failed = Napi::Number::New(env, -1);
   if (result == backend::kWaitAbandoned) return Fail(env, WSAEINTR, failed);
   if (result == WAIT_IO_COMPLETION) {

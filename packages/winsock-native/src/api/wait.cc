@@ -56,6 +56,7 @@ static Napi::Value BlockingWait(const Napi::CallbackInfo& info, const backend::W
     if (result != WSA_WAIT_TIMEOUT || left <= kTerminationCheckMs) break;
     if (!CanRunJs(env)) return Fail(env, WSAEINTR, Napi::Number::New(env, WSA_WAIT_FAILED));
   }
+  ReleaseFinished(env, &state);
   if (result == WSA_WAIT_FAILED) return Fail(env, error, Napi::Number::New(env, result));
   RunRoutines(env, &state, &routines);
   return Napi::Number::New(env, result);

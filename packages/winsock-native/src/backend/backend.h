@@ -138,6 +138,9 @@ struct DeliveryBatch {
   std::vector<ResolvedWait> resolved;
 };
 void CollectDelivery(EnvState* env, DeliveryBatch* batch);
+// Only the finished operations and the released slots (a thread in a blocking wait, whose loop may not turn for
+// a long time, releases them before the wait returns; routines and async waits stay for a delivery).
+void CollectFinished(EnvState* env, DeliveryBatch* batch);
 // A routine threw: the ones not run yet go back to the front of the queue, in order.
 void RequeueRoutines(EnvState* env, std::deque<Operation*>* notRun);
 bool HasAsyncWaiters(EnvState* env);

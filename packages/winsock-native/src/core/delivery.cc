@@ -122,6 +122,20 @@ void DeliverBatch(Napi::Env env, EnvState* state) {
   UpdateKeepAlive(state);
 }
 
+void ReleaseFinished(Napi::Env env, EnvState* state) {
+  backend::DeliveryBatch batch;
+  backend::CollectFinished(state, &batch);
+  if (batch.finished.empty() && batch.releasedSlots.empty()) return;
+  Napi::HandleScope scope(env);
+  std::deque<Operation*> noRoutines;
+  try {
+    CallDeliver(env, state, batch.finished, batch.releasedSlots, &noRoutines, {}, true);
+  } catch (const Napi::Error&) {
+    // A worker being terminated: its slots go with it.
+  }
+  for (Operation* op : batch.finished) RecycleOperation(op);
+}
+
 void CloseDelivery(EnvState* env) {
   backend::DeliveryBatch leftovers;
   backend::DetachEnv(env, &leftovers);

@@ -14,6 +14,10 @@ namespace wsn {
 // waiter takes, settles async waits. A throwing routine rejects the wait that ran it; a throwing wait callback
 // is reported as an uncaught exception, and every other wait of the batch is still settled.
 void DeliverBatch(Napi::Env env, EnvState* state);
+// From a blocking wait on the JS thread, before it returns: releases the operations that finished meanwhile.
+// A thread that stays in blocking waits (a worker looping on GetQueuedCompletionStatus) may never turn its
+// loop, and would otherwise hold one record and one slot per completion.
+void ReleaseFinished(Napi::Env env, EnvState* state);
 // Env teardown: detaches from the backend, releases every reference without calling into JS.
 void CloseDelivery(EnvState* env);
 // Keeps the process alive exactly while the env has async waiters (JS thread).

@@ -159,6 +159,12 @@ void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
   env->readyWaiters.clear();
 }
 
+void CollectFinished(EnvState* env, DeliveryBatch* batch) {
+  SyncLock lock;
+  batch->finished.swap(env->finishedQueue);
+  batch->releasedSlots.swap(env->releasedSlots);
+}
+
 void RequeueRoutines(EnvState* env, std::deque<Operation*>* notRun) {
   SyncLock lock;
   env->routineQueue.insert(env->routineQueue.begin(), notRun->begin(), notRun->end());

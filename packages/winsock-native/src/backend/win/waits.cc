@@ -243,6 +243,12 @@ bool HasAsyncWaiters(EnvState* env) {
   return !env->asyncWaiters.empty() || !env->portWaiters.empty();
 }
 
+void CollectFinished(EnvState* env, DeliveryBatch* batch) {
+  std::lock_guard<std::mutex> lock(Win().mutex);
+  batch->finished.swap(env->finishedQueue);
+  batch->releasedSlots.swap(env->releasedSlots);
+}
+
 void CollectDelivery(EnvState* env, DeliveryBatch* batch) {
   std::lock_guard<std::mutex> lock(Win().mutex);
   env->deliveryDue = false;
