@@ -12,15 +12,28 @@ describe('command lines', () => {
   it('--help prints the options and exits 0', async () => {
     const server = new Program('game-server', SERVER, ['--help']);
     await server.expectExit(0);
-    expect(server.lines.join('\n')).toMatch(/--strategy <name>/);
+    const help = server.lines.join('\n');
+    expect(help).toMatch(/--strategy <name>/);
+    expect(help).toMatch(/--lecture <name>/);
+    expect(help).toMatch(/^ +iocp +a completion port and --threads worker threads/m);
+    expect(help).toMatch(/^ +proactor +the notes' multi-session server/m);
+    expect(help).toMatch(/--threads <n> +with --lecture iocp: .*\n.*default 5/);
   });
 
   it.each([
     [['--bogus'], /Unknown option '--bogus'.*--help/],
     [['--port', 'x'], /--port must be an integer in 0\.\.65535, got 'x'/],
-    [['--strategy', 'iocp'], /--strategy must be one of event, callback, got 'iocp'/],
+    [['--strategy', 'bogus'], /--strategy must be one of event, callback(, iocp)?, got 'bogus'/],
     [['--chat'], /--chat needs --protocol packet/],
     [['--lecture', 'event', '--echo'], /--lecture runs the lecture's program, which has no --echo/],
+    [['--lecture', 'callback', '--echo'], /no --echo: drop it \(--echo works with --lecture iocp and --lecture proactor\)/],
+    [['--lecture', 'iocp', '--strategy', 'event'], /--lecture runs the lecture's program, which has no --strategy/],
+    [['--lecture', 'proactor', '--quiet', '--echo'], /which has no --quiet: drop it\./],
+    [['--lecture', 'bogus'], /--lecture must be one of event, callback, iocp, proactor, got 'bogus'/],
+    [['--threads', '3'], /--threads sets the worker threads of --lecture iocp: add --lecture iocp, or drop --threads/],
+    [['--lecture', 'proactor', '--threads', '3'], /--threads sets the worker threads of --lecture iocp/],
+    [['--lecture', 'iocp', '--threads', '0'], /--threads must be an integer in 1\.\.64, got '0'/],
+    [['--lecture', 'iocp', '--threads', 'many'], /--threads must be an integer in 1\.\.64, got 'many'/],
   ])('game-server %j says what is wrong and exits 2', async (args, message) => {
     const server = new Program('game-server', SERVER, args);
     await server.expectExit(2);

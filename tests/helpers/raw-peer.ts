@@ -46,6 +46,11 @@ export class RawPeer {
   destroy(): void {
     this.socket.destroy();
   }
+
+  /** Closes with a reset (RST) instead of a FIN: to the server, a client that vanished mid-stream. */
+  reset(): void {
+    this.socket.resetAndDestroy();
+  }
 }
 
 /** [size u16 LE incl. header][id u16 LE][body]: `size` can be given to make a lying header. */

@@ -30,7 +30,8 @@ export class LectureStop {
     this.client = null;
   }
 
-  private request(): void {
+  /** What SIGINT / SIGTERM do; also for a program that must stop for a reason of its own. */
+  request(): void {
     this.requested = true;
     this.closeClient();
   }
