@@ -23,7 +23,7 @@ describe('command lines', () => {
   it.each([
     [['--bogus'], /Unknown option '--bogus'.*--help/],
     [['--port', 'x'], /--port must be an integer in 0\.\.65535, got 'x'/],
-    [['--strategy', 'bogus'], /--strategy must be one of event, callback(, iocp)?, got 'bogus'/],
+    [['--strategy', 'bogus'], /--strategy must be one of event, callback, iocp, got 'bogus'/],
     [['--chat'], /--chat needs --protocol packet/],
     [['--lecture', 'event', '--echo'], /--lecture runs the lecture's program, which has no --echo/],
     [['--lecture', 'callback', '--echo'], /no --echo: drop it \(--echo works with --lecture iocp and --lecture proactor\)/],
@@ -44,6 +44,7 @@ describe('command lines', () => {
     [['--count', '0'], /--count must be an integer in 1\.\./],
     [['--duration', '1', '--count', '5'], /--duration and --count both say when to stop/],
     [['--size', '10'], /--size 10 cannot hold --message 'Hello World' and its NUL: use --size 12 or more/],
+    [['--strategy', 'iocp'], /--strategy iocp runs on ClientService: add --clients N/],
   ])('dummy-client %j says what is wrong and exits 2', async (args, message) => {
     const client = startClient(7777, args);
     await client.expectExit(2);

@@ -1,14 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, startClient, startServer, summaryOf } from '../helpers/apps.js';
+import { assertBuilt, lectureClientStrategy, startClient, startServer, summaryOf } from '../helpers/apps.js';
 import { cleanUp } from '../helpers/program.js';
 
 beforeAll(assertBuilt);
 afterEach(cleanUp);
 
-describe.each(['event', 'callback'] as const)('a client killed mid-run (%s)', (strategy) => {
+describe.each(['event', 'callback', 'iocp'] as const)('a client killed mid-run (%s)', (strategy) => {
   it('is reported as disconnected, and the server keeps serving a new client', async () => {
     const server = await startServer(['--strategy', strategy]);
-    const doomed = startClient(server.port, ['--strategy', strategy]);
+    const doomed = startClient(server.port, ['--strategy', lectureClientStrategy(strategy)]);
     await server.program.waitForLine(/^Data Recv Len/);
 
     doomed.kill('SIGKILL');
@@ -16,7 +16,7 @@ describe.each(['event', 'callback'] as const)('a client killed mid-run (%s)', (s
     expect(disconnect[1]).toMatch(/closed by peer|connection reset by peer \(WSAECONNRESET\)/);
 
     const from = server.program.lines.length;
-    const next = startClient(server.port, ['--strategy', strategy, '--count', '5']);
+    const next = startClient(server.port, ['--strategy', lectureClientStrategy(strategy), '--count', '5']);
     await server.program.waitForLine(/^Client Connected/, { from });
     await next.expectExit(0);
     expect(summaryOf(next).sent).toBe(5);

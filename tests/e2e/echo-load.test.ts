@@ -5,7 +5,7 @@ import { cleanUp } from '../helpers/program.js';
 beforeAll(assertBuilt);
 afterEach(cleanUp);
 
-describe.each(['event', 'callback'] as const)('200 clients against an echo server (%s)', (strategy) => {
+describe.each(['event', 'callback', 'iocp'] as const)('200 clients against an echo server (%s)', (strategy) => {
   it('every message comes back, none is lost, and both exit 0', async () => {
     const server = await startServer(['--strategy', strategy, '--echo', '--quiet']);
     const client = startClient(server.port, [

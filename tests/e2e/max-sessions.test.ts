@@ -10,7 +10,7 @@ afterEach(async (context) => {
   await cleanUp(context);
 });
 
-describe.each(['event', 'callback'] as const)('--max-sessions (%s)', (strategy) => {
+describe.each(['event', 'callback', 'iocp'] as const)('--max-sessions (%s)', (strategy) => {
   it('closes connections beyond the limit and counts them', async () => {
     const server = await startServer(['--strategy', strategy, '--max-sessions', '2', '--quiet']);
     for (let i = 0; i < 3; i++) peers.push(await RawPeer.open(server.port));

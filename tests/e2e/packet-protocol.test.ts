@@ -19,7 +19,7 @@ async function openPeer(port: number): Promise<RawPeer> {
   return peer;
 }
 
-describe.each(['event', 'callback'] as const)('--protocol packet (%s)', (strategy) => {
+describe.each(['event', 'callback', 'iocp'] as const)('--protocol packet (%s)', (strategy) => {
   it('prints each packet with its id and size, and echoes it', async () => {
     const server = await startServer(['--strategy', strategy, '--protocol', 'packet', '--echo']);
     const client = startClient(server.port, [
@@ -27,7 +27,7 @@ describe.each(['event', 'callback'] as const)('--protocol packet (%s)', (strateg
     ]);
     await client.expectExit(0);
     expect(summaryOf(client)).toMatchObject({ sent: 3, echoed: 3, lost: 0 });
-    const label = strategy === 'event' ? 'Recv Len' : 'Recv Len Callback';
+    const label = { event: 'Recv Len', callback: 'Recv Len Callback', iocp: 'Recv Len IOCP' }[strategy];
     expect(server.program.count(new RegExp(`^Packet ${label} = 104 \\(id ${ECHO}\\)$`))).toBe(3);
   });
 

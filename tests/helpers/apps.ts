@@ -27,6 +27,14 @@ export async function startServer(args: string[]): Promise<StartedServer> {
   return { program, port: Number(port) };
 }
 
+/**
+ * The dummy-client's `--strategy` for a run against a server on `strategy`: its lecture program (no --clients) has
+ * the event and callback models only, so an iocp server is driven by the event model's client.
+ */
+export function lectureClientStrategy(strategy: 'event' | 'callback' | 'iocp'): 'event' | 'callback' {
+  return strategy === 'iocp' ? 'event' : strategy;
+}
+
 export function startClient(port: number, args: string[]): Program {
   return new Program('dummy-client', CLIENT, ['--port', String(port), ...args]);
 }

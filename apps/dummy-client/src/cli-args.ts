@@ -45,7 +45,7 @@ Options:
   --duration <s>           stop sending after s seconds (fractions allowed)
   --count <n>              stop sending after n messages per client
                            (neither: send until Ctrl-C, which is what \`pnpm dev\` does)
-  --strategy <name>        how completions are learned: event | callback (default event)
+  --strategy <name>        how completions are learned: event | callback | iocp (default event)
   --protocol <name>        raw (default) | packet: each message travels as an Echo packet
   --quiet                  one stats line a second (connected, sent/s, echo round-trip p50/p99)
                            instead of a line per send
@@ -100,6 +100,12 @@ export function parseClientArgs(argv: string[]): ParsedCommandLine<ClientOptions
       { pointToHelp: false },
     );
   }
+  const strategy = parseChoiceFlag('--strategy', values.strategy, STRATEGY_NAMES);
+  if (strategy === 'iocp' && !onService) {
+    throw new UsageError(
+      "--strategy iocp runs on ClientService: add --clients N (the lecture's DummyClient has the event and callback models).",
+    );
+  }
   return {
     help: false,
     options: {
@@ -110,7 +116,7 @@ export function parseClientArgs(argv: string[]): ParsedCommandLine<ClientOptions
       size,
       message,
       limit: sendLimit(values.duration, values.count),
-      strategy: parseChoiceFlag('--strategy', values.strategy, STRATEGY_NAMES),
+      strategy,
       protocol,
       quiet: values.quiet,
       expectEcho: values['expect-echo'],

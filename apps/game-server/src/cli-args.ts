@@ -38,7 +38,7 @@ Options:
   --host <ipv4>            address to listen on (default 127.0.0.1)
   --port <n>               port to listen on, 0 picks a free one (default 7777);
                            the bound port is printed as "Listening on HOST:PORT"
-  --strategy <name>        how completions are learned: event | callback (default event)
+  --strategy <name>        how completions are learned: event | callback | iocp (default event)
   --protocol <name>        raw: every receive is a message (default);
                            packet: [size u16 LE][id u16 LE] packets, malformed ones drop the session
   --echo                   send every message (raw) or packet (packet) back to its sender;

@@ -4,11 +4,14 @@ import { describeRemote, disconnectLine, type ServerObserver } from './server-ob
 
 /** Prints the lecture's lines: one per connection, per message and per disconnect. */
 export class VerboseLog implements ServerObserver {
-  /** The lecture's event model prints "Data Recv Len = N", its callback model "Data Recv Len Callback = N". */
+  /**
+   * The lecture's event model prints "Data Recv Len = N", its callback model "Data Recv Len Callback = N"; on a
+   * completion port it is "Data Recv Len IOCP = N".
+   */
   private readonly recvLabel: string;
 
   constructor(strategy: StrategyName) {
-    this.recvLabel = strategy === 'callback' ? 'Recv Len Callback' : 'Recv Len';
+    this.recvLabel = { event: 'Recv Len', callback: 'Recv Len Callback', iocp: 'Recv Len IOCP' }[strategy];
   }
 
   connected(remote: Endpoint | null): void {
