@@ -2,20 +2,13 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startClient, startServer, summaryOf } from '../helpers/apps.js';
 import { freeFixedPort } from '../helpers/free-port.js';
 import { cleanUp, type Program } from '../helpers/program.js';
-import { RawPeer } from '../helpers/raw-peer.js';
+import { destroyPeers, openPeer } from '../helpers/raw-peer.js';
 
 beforeAll(assertBuilt);
-const peers: RawPeer[] = [];
 afterEach(async (context) => {
-  for (const peer of peers.splice(0)) peer.destroy();
+  destroyPeers();
   await cleanUp(context);
 });
-
-async function openPeer(port: number): Promise<RawPeer> {
-  const peer = await RawPeer.open(port);
-  peers.push(peer);
-  return peer;
-}
 
 /** The two lecture servers that serve many clients at once, and the line each prints per completed receive. */
 const MODES = [

@@ -1,19 +1,19 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startServer } from '../helpers/apps.js';
 import { cleanUp } from '../helpers/program.js';
-import { RawPeer } from '../helpers/raw-peer.js';
+import { destroyPeers, openPeer, type RawPeer } from '../helpers/raw-peer.js';
 
 beforeAll(assertBuilt);
-const peers: RawPeer[] = [];
 afterEach(async (context) => {
-  for (const peer of peers.splice(0)) peer.destroy();
+  destroyPeers();
   await cleanUp(context);
 });
 
 describe.each(['event', 'callback', 'iocp'] as const)('--max-sessions (%s)', (strategy) => {
   it('closes connections beyond the limit and counts them', async () => {
     const server = await startServer(['--strategy', strategy, '--max-sessions', '2', '--quiet']);
-    for (let i = 0; i < 3; i++) peers.push(await RawPeer.open(server.port));
+    const peers: RawPeer[] = [];
+    for (let i = 0; i < 3; i++) peers.push(await openPeer(server.port));
 
     // Exactly one of the three is refused; which one depends on accept order.
     await Promise.race(peers.map((peer) => peer.closed));

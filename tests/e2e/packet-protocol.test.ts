@@ -1,23 +1,16 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startClient, startServer, summaryOf } from '../helpers/apps.js';
 import { cleanUp } from '../helpers/program.js';
-import { RawPeer, packet } from '../helpers/raw-peer.js';
+import { destroyPeers, openPeer, packet } from '../helpers/raw-peer.js';
 
 const ECHO = 2;
 const CHAT = 3;
 
 beforeAll(assertBuilt);
-const peers: RawPeer[] = [];
 afterEach(async (context) => {
-  for (const peer of peers.splice(0)) peer.destroy();
+  destroyPeers();
   await cleanUp(context);
 });
-
-async function openPeer(port: number): Promise<RawPeer> {
-  const peer = await RawPeer.open(port);
-  peers.push(peer);
-  return peer;
-}
 
 describe.each(['event', 'callback', 'iocp'] as const)('--protocol packet (%s)', (strategy) => {
   it('prints each packet with its id and size, and echoes it', async () => {

@@ -1,5 +1,18 @@
 import { connect, type Socket } from 'node:net';
 
+const openedThisTest: RawPeer[] = [];
+
+/** A RawPeer to `port` that destroyPeers() ends (the suites call it from afterEach). */
+export async function openPeer(port: number): Promise<RawPeer> {
+  const peer = await RawPeer.open(port);
+  openedThisTest.push(peer);
+  return peer;
+}
+
+export function destroyPeers(): void {
+  for (const peer of openedThisTest.splice(0)) peer.destroy();
+}
+
 /**
  * A hand-driven TCP peer (Node's own net module) for what the dummy-client never does on purpose:
  * send malformed packets, or read another client's broadcasts.

@@ -8,23 +8,9 @@
 import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { WAIT_MS, check, modulePath, moduleUrl, option, ws } from './script-setup.mjs';
+import { WAIT_MS, check, modulePath, moduleUrl, option, ws, loopbackPair } from './script-setup.mjs';
 
 const self = fileURLToPath(import.meta.url);
-
-function pair() {
-  const listener = ws.WSASocket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP, null, 0, ws.WSA_FLAG_OVERLAPPED);
-  const addr = new ws.SOCKADDR_IN();
-  addr.sin_addr.s_addr = ws.htonl(ws.INADDR_LOOPBACK);
-  check(ws.bind(listener, addr, 16) === 0 && ws.listen(listener, ws.SOMAXCONN) === 0, 'bind + listen');
-  check(ws.getsockname(listener, addr, new ws.INT(16)) === 0, 'getsockname');
-  const client = ws.WSASocket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP, null, 0, ws.WSA_FLAG_OVERLAPPED);
-  check(ws.connect(client, addr, 16) === 0, 'connect');
-  const server = ws.accept(listener, null, null);
-  check(server !== ws.INVALID_SOCKET, 'accept');
-  ws.closesocket(listener);
-  return { client, server, port: ws.ntohs(addr.sin_port) };
-}
 
 /** Posts `count` receives with routines; returns the per-op completion log. */
 function postReceives(s, count) {
@@ -45,7 +31,7 @@ async function drain(log) {
 const checks = {
   async 'closesocket with 8 receives pending (50 rounds): each routine runs once with WSA_OPERATION_ABORTED'() {
     for (let round = 0; round < 50; round++) {
-      const { client, server } = pair();
+      const { client, server } = loopbackPair();
       const log = postReceives(server, 8);
       check(ws.closesocket(server) === 0, 'closesocket');
       await drain(log);
@@ -55,7 +41,7 @@ const checks = {
   },
   async 'peer reset with 8 receives pending (50 rounds): each routine runs once with WSAECONNRESET'() {
     for (let round = 0; round < 50; round++) {
-      const { client, server } = pair();
+      const { client, server } = loopbackPair();
       const log = postReceives(server, 8);
       check(ws.setsockopt(client, ws.SOL_SOCKET, ws.SO_LINGER, new ws.LINGER(1, 0), 4) === 0, 'SO_LINGER 0');
       check(ws.closesocket(client) === 0, 'closesocket (reset)');
@@ -67,7 +53,7 @@ const checks = {
   async 'workers terminated with receives pending (async and blocking alertable waits, 10 rounds): process healthy'() {
     const worker = fileURLToPath(new URL('../../test/fixtures/recv-worker.mjs', import.meta.url));
     for (let round = 0; round < 10; round++) {
-      const { client, server } = pair();
+      const { client, server } = loopbackPair();
       const w = new Worker(worker, { workerData: { module: moduleUrl, sockets: [server], perSocket: 4, mode: round % 2 ? 'blocking' : 'async' } });
       const posted = await new Promise((resolve, reject) => { w.once('message', (m) => resolve(m.posted)); w.once('error', reject); });
       check(posted === 4, 'worker posted its receives');
@@ -76,7 +62,7 @@ const checks = {
       ws.closesocket(client);
     }
     // Still healthy: an immediate echo on a fresh pair.
-    const { client, server } = pair();
+    const { client, server } = loopbackPair();
     check(ws.send(client, Buffer.from('ok'), 2, 0) === 2, 'send after the workers');
     const buf = Buffer.alloc(2);
     check(ws.recv(server, buf, 2, 0) === 2 && buf.toString() === 'ok', 'recv after the workers');
@@ -110,7 +96,7 @@ const role = option('--role', 'main');
 check(ws.WSAStartup(ws.MAKEWORD(2, 2), new ws.WSADATA()) === 0, 'WSAStartup');
 if (role === 'idle-child') {
   // Nothing awaited: pending operations alone must not keep the process alive.
-  const { server } = pair();
+  const { server } = loopbackPair();
   const ov = new ws.WSAOVERLAPPED();
   ov.hEvent = ws.WSACreateEvent();
   ws.WSARecv(server, [new ws.WSABUF(Buffer.alloc(16))], 1, null, new ws.DWORD(), ov, null);

@@ -9,7 +9,7 @@
 //   node ports-threads.mjs --module <path to dist/index.js>
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { WAIT_MS, check, moduleUrl, ws } from './script-setup.mjs';
+import { WAIT_MS, check, moduleUrl, ws, loopbackPair } from './script-setup.mjs';
 
 const PORT_WORKER = fileURLToPath(new URL('../../test/fixtures/port-worker.mjs', import.meta.url));
 const DRAIN_WORKER = fileURLToPath(new URL('../../test/fixtures/port-drain-worker.mjs', import.meta.url));
@@ -18,20 +18,6 @@ function newPort() {
   const port = ws.CreateIoCompletionPort(ws.INVALID_HANDLE_VALUE, 0, 0, 0);
   check(port !== 0, 'CreateIoCompletionPort');
   return port;
-}
-
-function pair() {
-  const listener = ws.WSASocket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP, null, 0, ws.WSA_FLAG_OVERLAPPED);
-  const addr = new ws.SOCKADDR_IN();
-  addr.sin_addr.s_addr = ws.htonl(ws.INADDR_LOOPBACK);
-  check(ws.bind(listener, addr, 16) === 0 && ws.listen(listener, ws.SOMAXCONN) === 0, 'bind + listen');
-  check(ws.getsockname(listener, addr, new ws.INT(16)) === 0, 'getsockname');
-  const client = ws.WSASocket(ws.AF_INET, ws.SOCK_STREAM, ws.IPPROTO_TCP, null, 0, ws.WSA_FLAG_OVERLAPPED);
-  check(ws.connect(client, addr, 16) === 0, 'connect');
-  const server = ws.accept(listener, null, null);
-  check(server !== ws.INVALID_SOCKET, 'accept');
-  ws.closesocket(listener);
-  return { client, server };
 }
 
 const send = (s, text) => check(ws.send(s, Buffer.from(text), text.length, 0) === text.length, `send "${text}"`);
@@ -158,7 +144,7 @@ const checks = {
   },
   async "the lecture's worker loop: a worker dequeues a receive this thread issued, re-posts WSARecv with the lpOverlapped it got, and dequeues that object again"() {
     const port = newPort();
-    const { client, server } = pair();
+    const { client, server } = loopbackPair();
     check(ws.CreateIoCompletionPort(server, port, 7, 0) === port, 'associate');
     const shared = new SharedArrayBuffer(64);
     const relay = startWorker(PORT_WORKER, { mode: 'relay', port, socket: server, shared });
@@ -195,8 +181,8 @@ const checks = {
   },
   async "workers terminated with a receive pending on the port and with a completed receive queued: the queued packet comes out with this thread's view of the dead worker's overlapped"() {
     const port = newPort();
-    const pendingPair = pair();
-    const completedPair = pair();
+    const pendingPair = loopbackPair();
+    const completedPair = loopbackPair();
     check(ws.CreateIoCompletionPort(pendingPair.server, port, 1, 0) === port, 'associate 1');
     check(ws.CreateIoCompletionPort(completedPair.server, port, 2, 0) === port, 'associate 2');
     const first = startWorker(PORT_WORKER, { mode: 'issue', port, socket: pendingPair.server });
@@ -258,7 +244,7 @@ const checks = {
     const removed = new ws.ULONG();
     for (let round = 0; round < 40; round++) {
       const ending = ENDINGS[round % ENDINGS.length];
-      const p = pair();
+      const p = loopbackPair();
       check(ws.CreateIoCompletionPort(p.server, port, round, 0) === port, 'associate');
       const started = startOperations(p.server, ending !== 'closesocket');
       end(ending, p, started);
@@ -283,7 +269,7 @@ const checks = {
     const expected = [];
     for (let round = 100; round < 120; round++) {
       const ending = ENDINGS[round % ENDINGS.length];
-      const p = pair();
+      const p = loopbackPair();
       check(ws.CreateIoCompletionPort(p.server, port, round, 0) === port, 'associate');
       const started = startOperations(p.server, ending !== 'closesocket');
       end(ending, p, started);
