@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const dir = process.argv[2];
 const TIMEOUT_MS = 45000;
 
-/** `mode`: the game-server flags that choose its model (`--strategy <name> --quiet`, or `--lecture iocp`). */
+/** `mode`: the game-server flags that choose its model (`--strategy <name> --quiet`). */
 function startServer(mode) {
   const server = spawn(process.execPath, [join(dir, 'game-server', 'main.js'), '--port', '0', ...mode, '--echo'],
     { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -49,19 +49,9 @@ function runClient(port, strategy, clients) {
 let passed = 0;
 let failed = 0;
 const STRATEGIES = ['event', 'callback', 'iocp'];
-// Every strategy against every strategy, and the lecture's IOCP server (worker threads blocked in the real
-// GetQueuedCompletionStatus) against the IOCP client, with 5 clients: it writes a line per message.
-// `known`: a run whose failure is recorded as open work (printed as KNOWN with the reason, not counted); one that
-// passes is reported as such, so the note gets removed.
-const LECTURE_IOCP_STALL =
-  'under Wine 8 the lecture IOCP server with --echo stops echoing part of the messages (measured: 175 of 480 ' +
-  'never came back within 15 s; on Linux 1000 of 1000). Open in issue 11: not yet known whether it is Wine or the ' +
-  'Windows backend.';
-const RUNS = [
-  ...STRATEGIES.flatMap((server) => STRATEGIES.map((client) => ({ server: ['--strategy', server, '--quiet'], client, clients: 20 }))),
-  { server: ['--lecture', 'iocp'], client: 'iocp', clients: 5, known: LECTURE_IOCP_STALL },
-];
-for (const { server: serverMode, client: clientStrategy, clients, known } of RUNS) {
+// Every strategy against every strategy (--lecture iocp is run by test-windows.sh against the Linux client).
+const RUNS = STRATEGIES.flatMap((server) => STRATEGIES.map((client) => ({ server: ['--strategy', server, '--quiet'], client, clients: 20 })));
+for (const { server: serverMode, client: clientStrategy, clients } of RUNS) {
   {
     const what = `apps: game-server ${serverMode.join(' ')} --echo <- dummy-client --clients ${clients} --strategy ${clientStrategy}`;
     const { server, port } = startServer(serverMode);
@@ -69,16 +59,11 @@ for (const { server: serverMode, client: clientStrategy, clients, known } of RUN
       const { code, summary } = await runClient(await port, clientStrategy, clients);
       const match = /sent=(\d+) echoed=(\d+) lost=(\d+)/.exec(summary);
       const ok = code === 0 && match !== null && Number(match[1]) > 0 && match[1] === match[2] && match[3] === '0';
-      const outcome = `${what}: exit ${code}, ${summary || 'no summary'}`;
-      if (!ok && known) {
-        console.log(`KNOWN ${outcome}\n      ${known}`);
-      } else {
-        console.log(`${ok ? 'ok  ' : 'FAIL'} ${outcome}${ok && known ? ' (was KNOWN: remove the note)' : ''}`);
-        ok ? passed++ : failed++;
-      }
+      console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}: exit ${code}, ${summary || 'no summary'}`);
+      ok ? passed++ : failed++;
     } catch (error) {
-      console.log(`${known ? 'KNOWN' : 'FAIL'} ${what}: ${error.message}`);
-      if (!known) failed++;
+      console.log(`FAIL ${what}: ${error.message}`);
+      failed++;
     } finally {
       server.kill();
     }
