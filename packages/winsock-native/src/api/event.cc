@@ -15,9 +15,7 @@ static Napi::Value WSACreateEvent(const Napi::CallbackInfo& info) {
 template <uint32_t (*Call)(uint32_t)>
 static Napi::Value EventCall(const Napi::CallbackInfo& info, const char* function) {
   Napi::Env env = info.Env();
-  uint32_t error = Call(ToUint32({info, function, 0, "hEvent"}));
-  if (error != kNoError) return Fail(env, error, Napi::Boolean::New(env, false));
-  return Napi::Boolean::New(env, true);
+  return FailBool(env, Call(ToUint32({info, function, 0, "hEvent"})));
 }
 
 static Napi::Value WSACloseEvent(const Napi::CallbackInfo& info) {

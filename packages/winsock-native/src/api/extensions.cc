@@ -121,8 +121,7 @@ static Napi::Value DisconnectEx(const Napi::CallbackInfo& info) {
   op->state = &scratch;
   uint32_t error = kNoError;
   if (backend::StartOperation(s, op, &error) == backend::StartResult::Completed) error = op->error;
-  if (error != kNoError) return Fail(env, error, failed);
-  return Napi::Boolean::New(env, true);
+  return FailBool(env, error);
 }
 
 // GetAcceptExSockaddrs(lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength, dwRemoteAddressLength,

@@ -100,6 +100,11 @@ Napi::Value Fail(Napi::Env env, uint32_t error, Napi::Value result) {
   return result;
 }
 
+Napi::Value FailBool(Napi::Env env, uint32_t error) {
+  if (error == kNoError) return Napi::Boolean::New(env, true);
+  return Fail(env, error, Napi::Boolean::New(env, false));
+}
+
 Napi::Value FailSocket(Napi::Env env, uint32_t error) {
   if (error == kNoError) return Napi::Number::New(env, 0);
   return Fail(env, error, Napi::Number::New(env, kSocketError));

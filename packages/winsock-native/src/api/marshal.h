@@ -41,6 +41,7 @@ constexpr uint32_t kSockAddrInSize = 16;
 // Sets the calling thread's last error and returns `result` (SOCKET_ERROR, false, WSA_WAIT_FAILED, ...).
 Napi::Value Fail(Napi::Env env, uint32_t error, Napi::Value result);
 Napi::Value FailSocket(Napi::Env env, uint32_t error);  // SOCKET_ERROR (-1), or 0 on success
+Napi::Value FailBool(Napi::Env env, uint32_t error);    // FALSE, or TRUE on success (a BOOL function)
 void SetLastError(Napi::Env env, uint32_t error);
 
 constexpr int32_t kSocketError = -1;

@@ -21,9 +21,6 @@ constexpr size_t kEntryWords = 10;
 constexpr uint32_t kOwnOverlapped = 1, kViewOverlapped = 2, kBigIntKey = 4;
 constexpr uint32_t kInvalidHandleValue = 0xFFFFFFFF;
 
-// Sets the thread's last error (GetLastError() and WSAGetLastError() are one value) and returns `result`.
-static Napi::Value FailWin32(Napi::Env env, uint32_t error, Napi::Value result) { return Fail(env, error, result); }
-
 static CompletionKey ToKey(const Arg& arg) {
   Napi::Value value = arg.value();
   CompletionKey key;
@@ -54,23 +51,23 @@ static Napi::Value CreateIoCompletionPort(const Napi::CallbackInfo& info) {
   EnvState& state = GetEnvState(env);
   Napi::Number failed = Napi::Number::New(env, 0);
   if (file == kInvalidHandleValue) {
-    if (existing != 0) return FailWin32(env, ERROR_INVALID_PARAMETER, failed);
+    if (existing != 0) return Fail(env, ERROR_INVALID_PARAMETER, failed);
     uint32_t port = 0;
     uint32_t error = backend::CreatePort(&state, &port);
-    if (error != 0) return FailWin32(env, error, failed);
+    if (error != 0) return Fail(env, error, failed);
     return Napi::Number::New(env, port);
   }
   uint32_t port = existing;
   bool created = false;
   if (port == 0) {  // create and associate in one call
     uint32_t error = backend::CreatePort(&state, &port);
-    if (error != 0) return FailWin32(env, error, failed);
+    if (error != 0) return Fail(env, error, failed);
     created = true;
   }
   uint32_t error = backend::AssociatePort(file, port, key);
   if (error != 0) {
     if (created) backend::ClosePortHandle(port);
-    return FailWin32(env, error, failed);
+    return Fail(env, error, failed);
   }
   return Napi::Number::New(env, port);
 }
@@ -92,11 +89,8 @@ static Napi::Value PostQueuedCompletionStatus(const Napi::CallbackInfo& info) {
   EnvState& state = GetEnvState(env);
   PortPacket* packet = PostedPacket(bytes, key, overlapped, &state, slot);
   uint32_t error = backend::PostToPort(port, packet);
-  if (error != 0) {
-    FreePacket(packet);
-    return FailWin32(env, error, Napi::Boolean::New(env, false));
-  }
-  return Napi::Boolean::New(env, true);
+  if (error != 0) FreePacket(packet);
+  return FailBool(env, error);
 }
 
 // Writes `packets` into `area` and hands each back to the backend. Returns how many.
@@ -224,8 +218,7 @@ static Napi::Value OverlappedView(const Napi::CallbackInfo& info) {
 static Napi::Value CloseHandle(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint32_t error = backend::ClosePortHandle(ToUint32({info, "CloseHandle", 0, "hObject"}));
-  if (error != 0) return FailWin32(env, error, Napi::Boolean::New(env, false));
-  return Napi::Boolean::New(env, true);
+  return FailBool(env, error);
 }
 
 static Napi::Value SetFileCompletionNotificationModes(const Napi::CallbackInfo& info) {
@@ -234,9 +227,11 @@ static Napi::Value SetFileCompletionNotificationModes(const Napi::CallbackInfo& 
   uint32_t s = ToUint32({info, function, 0, "FileHandle"});
   uint32_t modes = ToUint32({info, function, 1, "Flags"});
   uint32_t error = backend::SetCompletionModes(s, modes);
-  if (error != 0) return FailWin32(env, error, Napi::Boolean::New(env, false));
-  return Napi::Boolean::New(env, true);
+  return FailBool(env, error);
 }
+
+// The BOOL functions below report Win32 codes through the same per-thread last error: GetLastError() and
+// WSAGetLastError() are one value.
 
 // CancelIo(s) / CancelIoEx(s, lpOverlapped | null)
 template <bool Ex>
@@ -254,8 +249,7 @@ static Napi::Value Cancel(const Napi::CallbackInfo& info) {
     }
   }
   uint32_t error = backend::CancelIo(s, only, Ex ? nullptr : &GetEnvState(env));
-  if (error != 0) return FailWin32(env, error, Napi::Boolean::New(env, false));
-  return Napi::Boolean::New(env, true);
+  return FailBool(env, error);
 }
 
 void RegisterPorts(Napi::Env env, Napi::Object exports) {
