@@ -109,6 +109,12 @@ export interface NativeBinding {
   pollCompletions(): void;
   /** The symbol under which each WSAOVERLAPPED keeps its completion state (a Uint32Array over native memory). */
   readonly overlappedStateKey: symbol;
+  /**
+   * What the last overlapped start on this thread left for its caller: [slot kept past the call (1/0), an
+   * immediate completion's bytes, its flags] (src/api/overlapped_start.h). Never read from the overlapped's
+   * state: once a port packet is queued, the state may already describe another thread's next operation.
+   */
+  readonly startResult: Uint32Array;
   getResourceCounts(): ResourceCounts;
 
   // Completion ports (src/api/ports.cc; lib/ports.ts builds the Windows signatures on these).

@@ -3,7 +3,6 @@
 import { native, type WSAOVERLAPPED } from './binding.js';
 import { holdSlot, releaseSlot } from './completions.js';
 import { SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET_ERROR, SOL_SOCKET, SO_TYPE, WSAEFAULT, WSAEINVAL, WSAEOPNOTSUPP } from './constants.js';
-import { stateOf } from './overlapped-state.js';
 import { settleSlot } from './overlapped-io.js';
 import { GUID, INT, type DWORD, type LPFN, type SOCKADDR_IN, type SOCKET } from './structs.js';
 
@@ -11,8 +10,6 @@ export const WSAID_ACCEPTEX = Object.freeze(new GUID(0xb5367df1, 0xcbac, 0x11cf,
 export const WSAID_CONNECTEX = Object.freeze(new GUID(0x25a207b9, 0xddf3, 0x4660, [0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e]));
 export const WSAID_DISCONNECTEX = Object.freeze(new GUID(0x7fda2e11, 0x8630, 0x436f, [0xa0, 0x31, 0xf5, 0x36, 0xa6, 0xee, 0xc1, 0x57]));
 export const WSAID_GETACCEPTEXSOCKADDRS = Object.freeze(new GUID(0xb5367df2, 0xcbac, 0x11cf, [0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92]));
-
-const stateKey = native.overlappedStateKey;
 
 /** Holds `overlapped` (and what the kernel uses) in a slot for the call; the slot outlives it only if the operation does. */
 function withSlot(overlapped: unknown, buffers: unknown, call: (slot: number) => boolean): boolean {
@@ -25,7 +22,7 @@ function withSlot(overlapped: unknown, buffers: unknown, call: (slot: number) =>
     releaseSlot(slot);
     throw error;
   }
-  settleSlot(slot, result ? 0 : native.WSAGetLastError(), stateOf(overlapped, stateKey));
+  settleSlot(slot, result ? 0 : native.WSAGetLastError());
   return result;
 }
 

@@ -8,12 +8,17 @@ import { markAsUntransferable } from 'node:worker_threads';
 import { native, type LPWSAOVERLAPPED_COMPLETION_ROUTINE, type WSAOVERLAPPED } from './binding.js';
 import { holdSlot, releaseSlot } from './completions.js';
 import { SOCKET_ERROR, STATUS_PENDING, WSA_IO_PENDING } from './constants.js';
-import { ERROR, FLAGS, INTERNAL, INTERNAL_HIGH, SLOT_HELD, stateOf } from './overlapped-state.js';
+import { ERROR, FLAGS, INTERNAL, INTERNAL_HIGH, stateOf } from './overlapped-state.js';
 import { WSABUF, type DWORD, type SOCKET } from './structs.js';
 
 const RECV = 0;
 const SEND = 1;
 const stateKey = native.overlappedStateKey;
+// The words of native.startResult.
+const startResult = native.startResult;
+const SLOT_KEPT = 0;
+const START_BYTES = 1;
+const START_FLAGS = 2;
 
 // Buffers another thread may write into while an operation pends must never be transferred away
 // (src/api/overlapped.cc, KeepAttached); each backing store is marked once.
@@ -42,10 +47,10 @@ function singleBuffer(lpBuffers: WSABUF[] | WSABUF, dwBufferCount: number): WSAB
 
 /**
  * The slot outlives the call only when the operation does: it pends, or it completed at once with a routine or
- * a completion port packet owed (the addon says so in the state). A failed start never keeps it.
+ * a completion port packet owed (the addon says so in startResult). A failed start never keeps it.
  */
-export function settleSlot(slot: number, error: number, state: Uint32Array): void {
-  if (error === WSA_IO_PENDING || (error === 0 && state[SLOT_HELD] === 1)) return;
+export function settleSlot(slot: number, error: number): void {
+  if (error === WSA_IO_PENDING || (error === 0 && startResult[SLOT_KEPT] === 1)) return;
   releaseSlot(slot);
 }
 
@@ -58,10 +63,10 @@ function startFast(
   const withRoutine = typeof routine === 'function';
   const slot = holdSlot(overlapped, routine, buffer.buf);
   const error = native.overlappedIo(kind, s, buffer.buf, buffer.len, flags, state, overlapped.hEvent, withRoutine, slot);
-  settleSlot(slot, error, state);
+  settleSlot(slot, error);
   if (error !== 0) return SOCKET_ERROR;
-  if (bytes) bytes.value = state[INTERNAL_HIGH]!;
-  if (flagsOut) flagsOut.value = state[FLAGS]!;
+  if (bytes) bytes.value = startResult[START_BYTES]!;
+  if (flagsOut) flagsOut.value = startResult[START_FLAGS]!;
   return 0;
 }
 
@@ -84,7 +89,7 @@ function startGeneral(
     releaseSlot(slot); // a TypeError: nothing was started
     throw error;
   }
-  settleSlot(slot, result === 0 ? 0 : native.WSAGetLastError(), stateOf(lpOverlapped, stateKey));
+  settleSlot(slot, result === 0 ? 0 : native.WSAGetLastError());
   return result;
 }
 

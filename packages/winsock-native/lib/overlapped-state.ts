@@ -5,8 +5,6 @@ export const INTERNAL_HIGH = 1;
 export const ERROR = 2;
 export const FLAGS = 3;
 export const PENDING_READS = 4;
-/** 1 while the slot of the last call outlives it (pending, a routine owed, or a port packet names it). */
-export const SLOT_HELD = 6;
 
 /** The state array of `overlapped`, kept under `key` (the binding's overlappedStateKey). */
 export function stateOf(overlapped: object, key: symbol): Uint32Array {

@@ -126,9 +126,7 @@ if $built && [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy
   run_wine "$OUT/apps.log" scripts/windows/apps-echo.mjs build-win/apps-stage || true
   read -r A_PASS A_FAIL < <(counts "$OUT/apps.log")
   # The lecture's IOCP server (worker threads blocked in the real GetQueuedCompletionStatus) as a Windows process,
-  # loaded by the Linux dummy-client. With one worker it echoes everything. With five, under Wine, part of the
-  # echoes sometimes never come back (measured: 171 of 819, and 127 of 666, after 15 s; other runs all echoed):
-  # open in issue 11, so that run is printed as KNOWN, not counted, until it is explained (WINDOWS.md).
+  # loaded by the Linux dummy-client. Several workers race for one session's packets (WINDOWS.md).
   for THREADS in 1 5; do
     step "apps: game-server --lecture iocp --threads $THREADS --echo under Wine <- the Linux dummy-client --clients 5 --strategy iocp"
     LECTURE_LOG="$OUT/lecture-iocp-$THREADS.log"
@@ -151,8 +149,6 @@ if $built && [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy
     if [[ "$SUMMARY" =~ sent=([0-9]+)\ echoed=([0-9]+)\ lost=0 && "${BASH_REMATCH[1]}" == "${BASH_REMATCH[2]}" && "${BASH_REMATCH[1]}" -gt 0 ]] \
       && tr -d '\r' <"$LECTURE_LOG" | grep -q '^Recv Data IOCP = '; then
       echo "ok   lecture iocp --threads $THREADS under Wine: $SUMMARY"; A_PASS=$((A_PASS + 1))
-    elif [[ "$THREADS" -gt 1 ]]; then
-      echo "KNOWN lecture iocp --threads $THREADS under Wine: ${SUMMARY:-no summary} (open in issue 11: some echoes never come back with several workers under Wine)"
     else
       echo "FAIL lecture iocp --threads $THREADS under Wine: ${SUMMARY:-no summary}"
       tr -d '\r' <"$LECTURE_LOG" | grep -v '^Recv Data' | tail -5

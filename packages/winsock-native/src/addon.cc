@@ -19,6 +19,7 @@ static void CleanupEnv(void* data) {
   auto* state = static_cast<EnvState*>(data);
   CloseDelivery(state);
   state->overlappedStateKey.Reset();
+  state->startResult.Reset();
   state->stateSlab.Reset();
   state->overlappedClass.Reset();
   state->markAsUntransferable.Reset();

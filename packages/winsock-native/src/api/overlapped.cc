@@ -129,8 +129,12 @@ static Napi::Value PlainTransfer(const Napi::CallbackInfo& info, const TransferA
 // Starts `op` (its slices and buffers already read). Returns kNoError if it completed at once (announced
 // exactly as a late completion would be: op->transferred / resultFlags hold the out-params), WSA_IO_PENDING, or
 // the error of an immediate failure (nothing will ever be signalled for it).
+uint32_t* StartResultOf(EnvState& env) { return env.startResult.Value().Data(); }
+
 uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationGuard& guard) {
   OverlappedState& state = *start.state;
+  uint32_t* result = StartResultOf(*op->env);
+  result[kStartSlotKept] = 0;
   if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) return WSAEINVAL;
   op->kind = start.kind;
   op->state = &state;
@@ -143,7 +147,6 @@ uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationG
     op->event = start.event & ~1u;
     if (op->event != 0) backend::ResetEvent(op->event);  // starting an operation resets its event
   }
-  state.slotHeld.store(0, std::memory_order_relaxed);
   state.internalHigh.store(0, std::memory_order_relaxed);
   state.pendingReads.store(0, std::memory_order_relaxed);
   state.internal.store(STATUS_PENDING, std::memory_order_release);
@@ -151,6 +154,7 @@ uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationG
   switch (backend::StartOperation(start.socket, op, &error)) {
     case backend::StartResult::Pending:
       guard.release();
+      result[kStartSlotKept] = 1;
       return WSA_IO_PENDING;
     case backend::StartResult::Failed:
       // Nothing will be signalled: leave the OVERLAPPED reusable and report the error.
@@ -162,7 +166,12 @@ uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationG
   }
   const bool reportPending = op->announcePending;
   if (op->hasRoutine() || reportPending) RetainPastCall(op);
+  // Read before announcing: a queued packet hands the state to whichever thread dequeues it.
+  result[kStartBytes] = static_cast<uint32_t>(op->transferred);
+  result[kStartFlags] = op->resultFlags;
+  // The op stays this thread's after the announcement (recycled by the guard, or in this env's own queues).
   if (backend::AnnounceCompletion(op)) guard.release();
+  result[kStartSlotKept] = op->hasRoutine() || reportPending || op->slotMoved ? 1 : 0;
   return reportPending ? WSA_IO_PENDING : kNoError;
 }
 
@@ -175,14 +184,16 @@ static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const Tran
     start.event = event.IsNumber() ? event.As<Napi::Number>().Uint32Value() : 0;
   }
   uint32_t error = StartOverlapped(start, op, guard);
-  if (error == kNoError) WriteOutParams(args, args.overlapped->state->internalHigh.load(std::memory_order_relaxed),
-                                        args.overlapped->state->flags.load(std::memory_order_relaxed));
+  if (error == kNoError) {
+    const uint32_t* result = StartResultOf(*op->env);
+    WriteOutParams(args, result[kStartBytes], result[kStartFlags]);
+  }
   return FailSocket(env, error);
 }
 
 // overlappedIo(kind, s, buf, len, flags, state, hEvent, withRoutine, slot): the fast entry for one WSABUF with
 // an OVERLAPPED. lib/overlapped-io.ts checks the shapes, holds the values in `slot` and marks `buf`
-// untransferable before calling it, reads the out-parameters of an immediate completion from `state`, and sends
+// untransferable before calling it, reads the out-parameters of an immediate completion from `startResult`, and sends
 // every other shape to the general WSARecv / WSASend. Returns 0, WSA_IO_PENDING or the error, which is also
 // the thread's last error.
 static Napi::Value OverlappedIo(const Napi::CallbackInfo& info) {
@@ -318,6 +329,9 @@ void RegisterOverlapped(Napi::Env env, Napi::Object exports) {
   Napi::Symbol stateKey = Napi::Symbol::New(env, "WSAOVERLAPPED state");
   GetEnvState(env).overlappedStateKey = Napi::Persistent(Napi::Value(stateKey));
   exports.Set("overlappedStateKey", stateKey);
+  Napi::Uint32Array startResult = Napi::Uint32Array::New(env, kStartWords);
+  GetEnvState(env).startResult = Napi::Persistent(startResult);
+  exports.Set("startResult", startResult);
   exports.Set("WSAOVERLAPPED", OverlappedObject::DefineClass(env));
   Export<PollCompletions>(env, exports, "pollCompletions");
   Export<WSARecv>(env, exports, "WSARecv");

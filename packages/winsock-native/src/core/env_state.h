@@ -38,6 +38,10 @@ struct EnvState {
                                                 // each holding a reference on its block until the next dequeue
   Napi::FunctionReference jsProbe;          // a JS no-op: calling it fails once the env is being terminated
   uint32_t lastError = 0;                   // WSAGetLastError() is per thread
+  // What the last overlapped start on this thread left for its caller (api/overlapped_start.h, kStart*), in
+  // JS-visible memory of this thread's own: once a completion's port packet is queued, the WSAOVERLAPPED's
+  // state belongs to whichever thread dequeues it, and may already describe that thread's next operation.
+  Napi::Reference<Napi::Uint32Array> startResult;
 
   // Touched by this JS thread only.
   std::vector<Operation*> operationPool;

@@ -25,7 +25,6 @@ Operation* AcquireOperation(EnvState* env) {
 void RetainPastCall(Operation* op) {
   if (!op->retained) StateBlock::Of(op->state)->Acquire();
   op->retained = true;
-  op->state->slotHeld.store(1, std::memory_order_relaxed);
 }
 
 void RecycleOperation(Operation* op) {

@@ -37,9 +37,6 @@ struct OverlappedState {
   std::atomic<uint32_t> flags{0};
   std::atomic<uint32_t> pendingReads{0};  // JS's count of reads that found it pending (lib/binding.ts)
   uint32_t magic = kMagic;
-  // 1 while the issuing call's slot stays held past the call (it pends, a routine is owed, or a port packet
-  // names it): JS reads it right after the call to know whether to release the slot itself.
-  std::atomic<uint32_t> slotHeld{0};
 };
 
 // Recv / Send: WSARecv / WSASend. Accept: AcceptEx (slices[0] is its output buffer). Connect: ConnectEx

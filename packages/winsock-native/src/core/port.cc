@@ -28,8 +28,7 @@ PortPacket* PostedPacket(uint32_t bytes, CompletionKey key, OverlappedState* sta
 PortPacket* PacketForCompletion(Operation* op, CompletionKey key) {
   PortPacket* packet = PostedPacket(static_cast<uint32_t>(op->transferred), key, op->state, op->env, op->slot);
   packet->error = op->error;
-  op->slotMoved = true;
-  op->state->slotHeld.store(1, std::memory_order_relaxed);  // JS keeps the slot: the dequeue releases it
+  op->slotMoved = true;  // JS keeps the slot: the dequeue releases it
   return packet;
 }
 

@@ -162,7 +162,6 @@ static bool AnnounceLocked(Operation* op) {
       PortPacket* packet = PacketForCompletion(op, op->key);
       if (QueuePacketLocked(port, packet) != 0) {
         op->slotMoved = false;  // the kernel refused it (cannot happen for a port we hold): no packet after all
-        if (!op->holdsReferences()) op->state->slotHeld.store(0, std::memory_order_relaxed);
         FreePacket(packet);
       }
     }
