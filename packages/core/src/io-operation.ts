@@ -10,6 +10,12 @@ export abstract class IoOperation extends WSAOVERLAPPED {
   /** The WSABUFs to receive into or gather from; the whole array is passed on every issue. */
   buffers: WSABUF[] = [];
 
+  /** @internal Whose it is while a completion port owes it a packet (OwedOperations), else 0. */
+  owedBy = 0;
+  /** @internal Its neighbours in that list. */
+  owedPrev: IoOperation | null = null;
+  owedNext: IoOperation | null = null;
+
   /** Called exactly once per issue: error 0 = success, else a Winsock error number. */
   abstract complete(error: number, bytes: number): void;
 }

@@ -10,7 +10,8 @@ import { IocpCore } from './iocp-core.js';
 import type { IoOperation } from './io-operation.js';
 import type { ListenOptions, Listener, ListenerHandlers } from './listener.js';
 import { OverlappedStrategy } from './overlapped-strategy.js';
-import type { StartOverlapped } from './start-overlapped.js';
+import { OwedOperations } from './owed-operations.js';
+import { immediateBytes, type StartOverlapped } from './start-overlapped.js';
 import { openOverlappedTcpSocket, withSocket } from './tcp-socket.js';
 
 /** Disconnected sockets kept for reuse, per AcceptEx a listener keeps posted. */
@@ -18,9 +19,13 @@ const REUSE_PER_ACCEPT = 2;
 /** Immediate completions handled per microtask; the rest wait for the next turn, so I/O is never starved. */
 const READY_PER_TURN = 256;
 
-/** Whose an operation is: a session's (counted: close() waits for it) or the listener's / a connect's. */
+/**
+ * Whose an operation is: a session's (counted: close() waits for it), a session's disconnect (counted, and its
+ * socket may be reused), or the listener's / a connect's.
+ */
 const COUNTED = 1;
-const UNCOUNTED = 0;
+const DISCONNECT = 2;
+const UNCOUNTED = 3;
 
 /**
  * Completions from one completion port per strategy (IocpCore), drained in batches of up to 128 by one
@@ -33,8 +38,8 @@ const UNCOUNTED = 0;
 export class IocpStrategy extends OverlappedStrategy {
   readonly name = 'iocp';
   private port: IocpCore | null = null;
-  /** Operations owed a packet, and whose they are (COUNTED / UNCOUNTED). */
-  private readonly awaiting = new Map<IoOperation, number>();
+  /** Operations owed a packet, and whose they are. */
+  private readonly owed = new OwedOperations();
   /** Disconnects in flight, with the socket each leaves for reuse. */
   private readonly disconnecting = new Map<IoOperation, SOCKET>();
   private dispatching = false;
@@ -43,6 +48,7 @@ export class IocpStrategy extends OverlappedStrategy {
   private readonly readyOps: (IoOperation | undefined)[] = [];
   private readonly readyResults: number[] = [];
   private readyHead = 0;
+  private readyTail = 0;
   private readyScheduled = false;
   private readonly reusable: SOCKET[] = [];
   private listeners = 0;
@@ -89,8 +95,8 @@ export class IocpStrategy extends OverlappedStrategy {
       return;
     }
     this.disconnecting.set(op, socket);
-    if (done) this.completeSoon(op, 0, 0, COUNTED);
-    else this.expectPacket(op, COUNTED);
+    if (done) this.completeSoon(op, 0, 0, DISCONNECT);
+    else this.expectPacket(op, DISCONNECT);
   }
 
   /** The port was closed under the strategy: what it owed failed, and nothing new is started until it drains. */
@@ -124,14 +130,14 @@ export class IocpStrategy extends OverlappedStrategy {
   protected issue(socket: SOCKET, op: IoOperation, start: StartOverlapped): number {
     if (this.broken) return WSA_OPERATION_ABORTED;
     const result = start(socket, op, null);
-    if (result === 0) this.completeSoon(op, 0, op.InternalHigh, COUNTED);
+    if (result === 0) this.completeSoon(op, 0, immediateBytes(), COUNTED);
     else if (result === WSA_IO_PENDING) this.expectPacket(op, COUNTED);
     else return result;
     return 0;
   }
 
   protected override releaseResources(): void {
-    if (this.awaiting.size > 0 || this.listeners > 0 || this.port === null) return;
+    if (this.owed.size > 0 || this.listeners > 0 || this.port === null) return;
     this.port.close();
     this.port = null;
     this.portGone = false;
@@ -142,20 +148,19 @@ export class IocpStrategy extends OverlappedStrategy {
       this.completeSoon(op, WSA_OPERATION_ABORTED, 0, whose);
       return;
     }
-    this.awaiting.set(op, whose);
+    this.owed.add(op, whose);
     if (!this.dispatching) void this.runDispatch();
   }
 
   private readonly onPacket = (op: IoOperation, error: number, bytes: number): void => {
-    const whose = this.awaiting.get(op);
-    if (whose === undefined) return; // not owed: cannot happen, every socket on the port is this strategy's
-    this.awaiting.delete(op);
+    const whose = this.owed.take(op);
+    if (whose === 0) return; // not owed: cannot happen, every socket on the port is this strategy's
     this.finish(op, whose, error, bytes);
   };
 
   private finish(op: IoOperation, whose: number, error: number, bytes: number): void {
-    const socket = this.disconnecting.get(op);
-    if (socket !== undefined) {
+    if (whose === DISCONNECT) {
+      const socket = this.disconnecting.get(op)!;
       this.disconnecting.delete(op);
       if (error === 0 && this.listeners > 0 && this.reusable.length < this.reuseLimit) this.reusable.push(socket);
       else closesocket(socket);
@@ -172,7 +177,7 @@ export class IocpStrategy extends OverlappedStrategy {
     this.dispatching = true;
     const core = this.core;
     try {
-      while (this.awaiting.size > 0) await core.dispatch(INFINITE, this.onPacket);
+      while (this.owed.size > 0) await core.dispatch(INFINITE, this.onPacket);
     } catch (error) {
       this.portLost(error as Error);
     } finally {
@@ -183,15 +188,16 @@ export class IocpStrategy extends OverlappedStrategy {
   /** The port was closed under the strategy: nothing it owes will arrive, so it fails every owed operation. */
   private portLost(error: Error): void {
     this.portGone = true;
-    const owed = [...this.awaiting];
-    this.awaiting.clear();
-    for (const [op, whose] of owed) this.finish(op, whose, WSA_OPERATION_ABORTED, 0);
+    for (const [op, whose] of this.owed.takeAll()) this.finish(op, whose, WSA_OPERATION_ABORTED, 0);
     this.onError?.(error);
   }
 
   private completeSoon(op: IoOperation, error: number, bytes: number, whose: number): void {
-    this.readyOps.push(op);
-    this.readyResults.push(error, bytes, whose);
+    const i = this.readyTail++;
+    this.readyOps[i] = op;
+    this.readyResults[3 * i] = error;
+    this.readyResults[3 * i + 1] = bytes;
+    this.readyResults[3 * i + 2] = whose;
     if (this.readyScheduled) return;
     this.readyScheduled = true;
     queueMicrotask(this.drainReady);
@@ -200,19 +206,18 @@ export class IocpStrategy extends OverlappedStrategy {
   /** Immediate completions in order, outside the calls that started them (also those they start). */
   private readonly drainReady = (): void => {
     const { readyOps, readyResults } = this;
-    for (let handled = 0; this.readyHead < readyOps.length && handled < READY_PER_TURN; handled++) {
+    for (let handled = 0; this.readyHead < this.readyTail && handled < READY_PER_TURN; handled++) {
       const i = this.readyHead++;
       const op = readyOps[i]!;
       readyOps[i] = undefined;
       this.finish(op, readyResults[3 * i + 2]!, readyResults[3 * i]!, readyResults[3 * i + 1]!);
     }
-    if (this.readyHead < readyOps.length) {
+    if (this.readyHead < this.readyTail) {
       setImmediate(this.drainReady); // a long chain: the rest after the loop has polled for I/O
       return;
     }
-    readyOps.length = 0;
-    readyResults.length = 0;
-    this.readyHead = 0;
+    // Rewound, not truncated: the arrays keep their capacity for the next burst.
+    this.readyHead = this.readyTail = 0;
     this.readyScheduled = false;
   };
 

@@ -16,15 +16,20 @@ export type StartOverlapped = (
 // Receive flags are in/out; reset before each call. One box serves every call: the real flags of a
 // completed receive are read through WSAGetOverlappedResult, never from here.
 const recvFlags = new DWORD();
+// The byte count of the last start that completed at once (a late completion delivers its own count). Read from
+// the call's out-parameter, not the overlapped: with a completion port, the overlapped's next owner may be
+// writing it already.
+const transferred = new DWORD();
 
 const resultOf = (result: number): number => (result === SOCKET_ERROR ? WSAGetLastError() : 0);
 
-// The byte-count out-parameter is null: with an overlapped the count is delivered by the completion (or, at
-// once, in the overlapped's InternalHigh).
+/** The byte count of the last startRecv / startSend that returned 0. */
+export const immediateBytes = (): number => transferred.value;
+
 export const startRecv: StartOverlapped = (socket, op, routine) => {
   recvFlags.value = 0;
-  return resultOf(WSARecv(socket, op.buffers, op.buffers.length, null, recvFlags, op, routine));
+  return resultOf(WSARecv(socket, op.buffers, op.buffers.length, transferred, recvFlags, op, routine));
 };
 
 export const startSend: StartOverlapped = (socket, op, routine) =>
-  resultOf(WSASend(socket, op.buffers, op.buffers.length, null, 0, op, routine));
+  resultOf(WSASend(socket, op.buffers, op.buffers.length, transferred, 0, op, routine));

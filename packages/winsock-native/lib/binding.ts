@@ -98,12 +98,13 @@ export interface NativeBinding {
   /** Hands over what the addon cannot reach by itself (once per JS thread). */
   configure(hooks: { markAsUntransferable: (buffer: ArrayBuffer) => void; deliver: typeof deliver }): void;
   /**
-   * The fast entry of WSARecv (kind 0) / WSASend (kind 1) with one buffer and an overlapped (overlapped-io.ts).
-   * Returns 0 (completed at once), WSA_IO_PENDING or the error; the thread's last error is set to the same.
+   * The fast entry of WSARecv (mode 0) / WSASend (mode 1) with one buffer and an overlapped (overlapped-io.ts);
+   * mode | 2: with a completion routine. Returns 0 (completed at once), WSA_IO_PENDING or the error; the
+   * thread's last error is set to the same.
    */
   overlappedIo(
-    kind: number, s: SOCKET, buf: Uint8Array, len: number, flags: number, state: Uint32Array, hEvent: WSAEVENT,
-    withRoutine: boolean, slot: number,
+    mode: number, s: SOCKET, buf: Uint8Array, len: number, flags: number, overlapped: WSAOVERLAPPED, hEvent: WSAEVENT,
+    slot: number,
   ): number;
   /** Drives pending I/O without blocking and without running JS (a loop polling a pending Internal). */
   pollCompletions(): void;

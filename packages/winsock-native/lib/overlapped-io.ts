@@ -13,6 +13,7 @@ import { WSABUF, type DWORD, type SOCKET } from './structs.js';
 
 const RECV = 0;
 const SEND = 1;
+const WITH_ROUTINE = 2; // or'ed into overlappedIo's kind
 const stateKey = native.overlappedStateKey;
 // The words of native.startResult.
 const startResult = native.startResult;
@@ -59,10 +60,9 @@ function startFast(
   bytes: Box | null | undefined, flagsOut: Box | null,
 ): number {
   keepAttached(buffer.buf);
-  const state = stateOf(overlapped, stateKey);
-  const withRoutine = typeof routine === 'function';
+  const mode = typeof routine === 'function' ? kind | WITH_ROUTINE : kind;
   const slot = holdSlot(overlapped, routine, buffer.buf);
-  const error = native.overlappedIo(kind, s, buffer.buf, buffer.len, flags, state, overlapped.hEvent, withRoutine, slot);
+  const error = native.overlappedIo(mode, s, buffer.buf, buffer.len, flags, overlapped, overlapped.hEvent, slot);
   settleSlot(slot, error);
   if (error !== 0) return SOCKET_ERROR;
   if (bytes) bytes.value = startResult[START_BYTES]!;

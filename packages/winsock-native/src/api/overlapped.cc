@@ -191,30 +191,49 @@ static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const Tran
   return FailSocket(env, error);
 }
 
-// overlappedIo(kind, s, buf, len, flags, state, hEvent, withRoutine, slot): the fast entry for one WSABUF with
-// an OVERLAPPED. lib/overlapped-io.ts checks the shapes, holds the values in `slot` and marks `buf`
-// untransferable before calling it, reads the out-parameters of an immediate completion from `startResult`, and sends
-// every other shape to the general WSARecv / WSASend. Returns 0, WSA_IO_PENDING or the error, which is also
-// the thread's last error.
+// The fast entry's buffer: lib/overlapped-io.ts passes a Uint8Array, so only its memory is asked for (the
+// element type is what makes napi_get_typedarray_info walk V8's dozen Is*Array checks). Counting elements as
+// bytes is exact for a Uint8Array and never more than the memory for any other view. A view of length 0 may
+// be a detached one: ReadSlice tells.
+static uint32_t ReadFastSlice(const Arg& arg, Napi::Value buffer, uint32_t length, IoSlice* slice) {
+  size_t elements = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(buffer.Env(), buffer, nullptr, &elements, &data, nullptr, nullptr) != napi_ok) {
+    arg.fail("WSABUF(s) whose .buf is a Buffer");
+  }
+  if (elements == 0) return ReadSlice(arg, buffer, length, slice);
+  if (length > elements) return WSAEFAULT;
+  slice->base = data;
+  slice->len = length;
+  return kNoError;
+}
+
+// overlappedIo(kind | withRoutine << 1, s, buf, len, flags, overlapped, hEvent, slot): the fast entry for one
+// WSABUF with an OVERLAPPED. lib/overlapped-io.ts checks the shapes, holds the values in `slot` and marks `buf`
+// untransferable before calling it, reads the out-parameters of an immediate completion from `startResult`,
+// and sends every other shape to the general WSARecv / WSASend. Returns 0, WSA_IO_PENDING or the error, which
+// is also the thread's last error. The overlapped is only unwrapped: it is the one class this addon wraps.
 static Napi::Value OverlappedIo(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  uint32_t kind = 0, socket = 0, length = 0, flags = 0, event = 0, slot = 0;
-  bool withRoutine = false;
-  napi_get_value_uint32(env, info[0], &kind);
+  uint32_t mode = 0, socket = 0, length = 0, flags = 0, event = 0, slot = 0;
+  napi_get_value_uint32(env, info[0], &mode);
   napi_get_value_uint32(env, info[1], &socket);
   napi_get_value_uint32(env, info[3], &length);
   napi_get_value_uint32(env, info[4], &flags);
   napi_get_value_uint32(env, info[6], &event);
-  napi_get_value_bool(env, info[7], &withRoutine);
-  napi_get_value_uint32(env, info[8], &slot);
-  OverlappedState* state = StateFromArray(env, info[5]);
-  if (state == nullptr) Arg{info, "WSARecv/WSASend", 5, "lpOverlapped"}.fail("a WSAOVERLAPPED");
+  napi_get_value_uint32(env, info[7], &slot);
+  void* wrapped = nullptr;
+  if (napi_unwrap(env, info[5], &wrapped) != napi_ok || wrapped == nullptr) {
+    Arg{info, "WSARecv/WSASend", 5, "lpOverlapped"}.fail("a WSAOVERLAPPED");
+  }
+  OverlappedState* state = static_cast<OverlappedObject*>(wrapped)->state;
   Operation* op = AcquireOperation(&GetEnvState(env));
   OperationGuard guard(op);
   op->slices.resize(1);
-  uint32_t error = ReadSlice({info, "WSARecv/WSASend", 1, "lpBuffers"}, info[2], length, &op->slices[0]);
+  uint32_t error = ReadFastSlice({info, "WSARecv/WSASend", 1, "lpBuffers"}, info[2], length, &op->slices[0]);
   if (error == kNoError) {
-    OverlappedStart start{kind == 0 ? OpKind::Recv : OpKind::Send, socket, flags, state, slot, event, withRoutine};
+    const OpKind kind = (mode & 1) == 0 ? OpKind::Recv : OpKind::Send;
+    OverlappedStart start{kind, socket, flags, state, slot, event, (mode & 2) != 0};
     error = StartOverlapped(start, op, guard);
   }
   SetLastError(info.Env(), error);
