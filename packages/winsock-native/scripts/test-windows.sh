@@ -83,7 +83,7 @@ if $built && [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy
   # Each app's whole dist/: its entry, the chunks it shares and the worker files the lecture modes start.
   for app in game-server dummy-client; do cp -r "$ROOT/apps/$app/dist" "$APPS/$app"; done
   echo '{ "type": "module" }' >"$APPS/package.json"
-  run_wine "$PKG" "$OUT/apps.log" scripts/windows/apps-echo.mjs build-win/apps-stage || true
+  run_wine "$PKG" "$OUT/apps.log" scripts/windows/apps-echo.mjs build-win/apps-stage/game-server/main.js build-win/apps-stage/dummy-client/main.js || true
   read -r A_PASS A_FAIL < <(counts "$OUT/apps.log")
   # The lecture's IOCP server (worker threads blocked in the real GetQueuedCompletionStatus) as a Windows process,
   # loaded by the Linux dummy-client. With one worker it echoes everything. With five, under Wine, part of the
