@@ -51,6 +51,7 @@ export function missingAddonMessage(root: string, platform: string = process.pla
     `@overlapped/winsock-native: no native addon for ${platform}-${arch}: no prebuild ships for it ` +
     `(prebuilt: ${prebuilt.length > 0 ? prebuilt.join(', ') : 'none'}) and none was built from source into ` +
     `${join(root, SOURCE_BUILD)}. To build it, install ${tools}, then run \`npm rebuild @overlapped/winsock-native\` ` +
-    'in your project (in the overlapped repository: `pnpm build`).'
+    'in your project: npm 11 and pnpm 10 skip a dependency\'s install step, which would have built it, unless it is ' +
+    'allowed (in the overlapped repository: `pnpm build`).'
   );
 }
