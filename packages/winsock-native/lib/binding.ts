@@ -9,7 +9,7 @@ import { markAsUntransferable } from 'node:worker_threads';
 import { deliver } from './completions.js';
 import { STATUS_PENDING } from './constants.js';
 import { INTERNAL, INTERNAL_HIGH, PENDING_READS, stateOf } from './overlapped-state.js';
-import { findAddon, missingAddonMessage, unsupportedReason } from './platform.js';
+import { findAddon, loadFailureMessage, missingAddonMessage, unsupportedReason } from './platform.js';
 import type { DWORD, INT, LINGER, SOCKADDR_IN, WSABUF, WSADATA, WSANETWORKEVENTS, SOCKET, WSAEVENT } from './structs.js';
 
 /** The native-backed OVERLAPPED. Subclassable: `class Session extends WSAOVERLAPPED {}`. */
@@ -202,7 +202,12 @@ function addonPath(): string {
 
 function load(): NativeBinding {
   const path = addonPath();
-  const binding = createRequire(import.meta.url)(path) as NativeBinding;
+  let binding: NativeBinding;
+  try {
+    binding = createRequire(import.meta.url)(path) as NativeBinding;
+  } catch (error) {
+    throw new Error(loadFailureMessage(path, error), { cause: error });
+  }
   binding.configure({ markAsUntransferable: markAsUntransferable as (buffer: ArrayBuffer) => void, deliver });
   defineStateGetters(binding);
   return binding;

@@ -5,7 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SOURCE_BUILD, findAddon, missingAddonMessage, prebuildOf, prebuiltPlatforms, unsupportedReason } from '../lib/platform.js';
+import { createRequire } from 'node:module';
+import {
+  SOURCE_BUILD, findAddon, loadFailureMessage, missingAddonMessage, prebuildOf, prebuiltPlatforms, unsupportedReason,
+} from '../lib/platform.js';
 
 let root: string;
 beforeEach(() => {
@@ -54,5 +57,32 @@ describe('what a user is told', () => {
     expect(linux).toContain('apt-get install cmake make g++');
     expect(linux).toContain('npm rebuild @overlapped/winsock-native');
     expect(missingAddonMessage(root, 'win32', 'arm64')).toContain('Visual Studio Build Tools');
+  });
+});
+
+describe('an addon that does not load', () => {
+  /** What Node's loader throws for the file: here an empty file where a shared object should be. */
+  function loadError(path: string): unknown {
+    try {
+      createRequire(import.meta.url)(path);
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`${path} loaded`);
+  }
+
+  it('a prebuild: the loader\'s reason, what the prebuild needs, and the source build instead', () => {
+    const path = place(prebuildOf('linux', 'x64'));
+    const message = loadFailureMessage(path, loadError(path));
+    expect(message).toContain(`the native addon ${path} does not load on this machine`);
+    expect(message).toMatch(/glibc 2\.34/);
+    expect(message).toContain('npm rebuild @overlapped/winsock-native --build-from-source');
+  });
+
+  it('a source build: rebuild it', () => {
+    const path = place(SOURCE_BUILD);
+    const message = loadFailureMessage(path, loadError(path));
+    expect(message).toContain(`the native addon ${path} does not load on this machine`);
+    expect(message).toContain('rebuild it with `npm rebuild @overlapped/winsock-native`');
   });
 });
