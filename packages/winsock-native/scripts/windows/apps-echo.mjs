@@ -1,20 +1,21 @@
 #!/usr/bin/env node
 // The lecture's programs end to end on this backend: apps/game-server (--echo, each completion strategy) with
-// apps/dummy-client (20 sessions on @overlapped/core, each strategy), as separate processes over loopback.
+// apps/dummy-client (20 sessions on @overlapped/core, each strategy), as separate processes over loopback: every
+// server strategy against every client strategy, or with --same-strategy each strategy against itself.
 // scripts/test-windows.sh stages the built apps next to a node_modules that resolves @overlapped/* to the
-// Windows build and runs this with Windows node under Wine. Prints `N passed, N failed`.
+// Windows build and runs this with Windows node under Wine; the pack check (scripts/check-pack.sh at the
+// repository root) runs it on the apps installed from their tarballs. Prints `N passed, N failed`.
 //
-//   node apps-echo.mjs <dir holding game-server/ and dummy-client/ (each app's dist/)>
+//   node apps-echo.mjs <game-server's main.js> <dummy-client's main.js> [--same-strategy]
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
 
-const dir = process.argv[2];
+const [gameServer, dummyClient, pairing] = process.argv.slice(2);
 const TIMEOUT_MS = 45000;
 
 /** `mode`: the game-server flags that choose its model (`--strategy <name> --quiet`). */
 function startServer(mode) {
-  const server = spawn(process.execPath, [join(dir, 'game-server', 'main.js'), '--port', '0', ...mode, '--echo'],
+  const server = spawn(process.execPath, [gameServer, '--port', '0', ...mode, '--echo'],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('game-server did not print "Listening on"')), TIMEOUT_MS);
@@ -32,7 +33,7 @@ function startServer(mode) {
 
 function runClient(port, strategy, clients) {
   return new Promise((resolve) => {
-    const client = spawn(process.execPath, [join(dir, 'dummy-client', 'main.js'), '--port', String(port), '--clients',
+    const client = spawn(process.execPath, [dummyClient, '--port', String(port), '--clients',
       String(clients), '--duration', '2', '--quiet', '--expect-echo', '--echo-timeout', '15', '--strategy', strategy], { stdio: ['ignore', 'pipe', 'inherit'] });
     let summary = '';
     createInterface({ input: client.stdout }).on('line', (line) => {
@@ -49,8 +50,10 @@ function runClient(port, strategy, clients) {
 let passed = 0;
 let failed = 0;
 const STRATEGIES = ['event', 'callback', 'iocp'];
-// Every strategy against every strategy (--lecture iocp is run by test-windows.sh against the Linux client).
-const RUNS = STRATEGIES.flatMap((server) => STRATEGIES.map((client) => ({ server: ['--strategy', server, '--quiet'], client, clients: 20 })));
+// Every strategy against every strategy, or each against itself (--lecture iocp is run by test-windows.sh
+// against the Linux client).
+const RUNS = STRATEGIES.flatMap((server) => STRATEGIES.filter((client) => pairing !== '--same-strategy' || client === server)
+  .map((client) => ({ server: ['--strategy', server, '--quiet'], client, clients: 20 })));
 for (const { server: serverMode, client: clientStrategy, clients } of RUNS) {
   {
     const what = `apps: game-server ${serverMode.join(' ')} --echo <- dummy-client --clients ${clients} --strategy ${clientStrategy}`;
