@@ -60,7 +60,8 @@ export class RecvBuffer {
 
   /** A view of the free space after the write cursor: where the next receive lands. */
   writeSegment(): Buffer {
-    return this.storageBuffer.subarray(this.writePos);
+    // Empty (the common case once clean() rewound it): the storage itself, with no view made per receive.
+    return this.writePos === 0 ? this.storageBuffer : this.storageBuffer.subarray(this.writePos);
   }
 
   onRead(n: number): boolean {

@@ -101,24 +101,17 @@ export interface NativeBinding {
   /** Hands over what the addon cannot reach by itself (once per JS thread). */
   configure(hooks: { markAsUntransferable: (buffer: ArrayBuffer) => void; deliver: typeof deliver }): void;
   /**
-   * The fast entry of WSARecv (mode 0) / WSASend (mode 1) with one buffer and an overlapped (overlapped-io.ts);
-   * mode | 2: with a completion routine. Returns 0 (completed at once), WSA_IO_PENDING or the error; the
-   * thread's last error is set to the same.
+   * The fast entry of WSARecv / WSASend with one buffer and an overlapped's state (overlapped-io.ts); the other
+   * arguments are in threadWords. Returns 0 (completed at once), WSA_IO_PENDING or the error; the thread's last
+   * error is set to the same.
    */
-  overlappedIo(
-    mode: number, s: SOCKET, buf: Uint8Array, len: number, flags: number, overlapped: WSAOVERLAPPED, hEvent: WSAEVENT,
-    slot: number,
-  ): number;
+  overlappedIo(buf: Uint8Array, state: Uint32Array): number;
   /** Drives pending I/O without blocking and without running JS (a loop polling a pending Internal). */
   pollCompletions(): void;
   /** The symbol under which each WSAOVERLAPPED keeps its completion state (a Uint32Array over native memory). */
   readonly overlappedStateKey: symbol;
-  /**
-   * What the last overlapped start on this thread left for its caller: [slot kept past the call (1/0), an
-   * immediate completion's bytes, its flags] (src/api/overlapped_start.h). Never read from the overlapped's
-   * state: once a port packet is queued, the state may already describe another thread's next operation.
-   */
-  readonly startResult: Uint32Array;
+  /** The words this thread shares with the addon (thread-words.ts). */
+  readonly threadWords: Uint32Array;
   getResourceCounts(): ResourceCounts;
 
   // Completion ports (src/api/ports.cc; lib/ports.ts builds the Windows signatures on these).

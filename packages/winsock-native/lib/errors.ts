@@ -1,6 +1,6 @@
 // One table of Winsock errors (and the Win32 codes the completion-port functions report through GetLastError()):
 // number -> name + message, for describeError and WinsockError.
-import { native } from './binding.js';
+import { WSAGetLastError } from './thread-words.js';
 
 const ERRORS: ReadonlyMap<number, readonly [name: string, message: string]> = new Map([
   [0, ['NO_ERROR', 'The operation completed successfully.']],
@@ -81,6 +81,6 @@ export class WinsockError extends Error {
   }
 }
 
-export function winsockError(syscall: string, errno: number = native.WSAGetLastError()): WinsockError {
+export function winsockError(syscall: string, errno: number = WSAGetLastError()): WinsockError {
   return new WinsockError(syscall, errno);
 }

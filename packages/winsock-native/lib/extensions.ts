@@ -5,6 +5,7 @@ import { holdSlot, releaseSlot } from './completions.js';
 import { SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET_ERROR, SOL_SOCKET, SO_TYPE, WSAEFAULT, WSAEINVAL, WSAEOPNOTSUPP } from './constants.js';
 import { settleSlot } from './overlapped-io.js';
 import { GUID, INT, type DWORD, type LPFN, type SOCKADDR_IN, type SOCKET } from './structs.js';
+import { WSAGetLastError } from './thread-words.js';
 
 export const WSAID_ACCEPTEX = Object.freeze(new GUID(0xb5367df1, 0xcbac, 0x11cf, [0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92]));
 export const WSAID_CONNECTEX = Object.freeze(new GUID(0x25a207b9, 0xddf3, 0x4660, [0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e]));
@@ -22,7 +23,7 @@ function withSlot(overlapped: unknown, buffers: unknown, call: (slot: number) =>
     releaseSlot(slot);
     throw error;
   }
-  settleSlot(slot, result ? 0 : native.WSAGetLastError());
+  settleSlot(slot, result ? 0 : WSAGetLastError());
   return result;
 }
 

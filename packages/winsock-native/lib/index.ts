@@ -31,6 +31,7 @@ export {
 } from './extensions.js';
 export type { WSAOVERLAPPEDConstructor, LPWSAOVERLAPPED_COMPLETION_ROUTINE, ResourceCounts } from './binding.js';
 import type { WSAOVERLAPPED as OverlappedShape } from './binding.js';
+import { WSAGetLastError } from './thread-words.js';
 
 /** Native-backed and subclassable: the completion routine receives the very object that was passed. */
 export type WSAOVERLAPPED = OverlappedShape;
@@ -39,7 +40,6 @@ export const WSAOVERLAPPED = native.WSAOVERLAPPED;
 export const {
   WSAStartup,
   WSACleanup,
-  WSAGetLastError,
   WSASetLastError,
   socket,
   WSASocket,
@@ -72,5 +72,6 @@ export const {
   CancelIoEx,
 } = native;
 
+export { WSAGetLastError };
 /** GetLastError(): the calling thread's last error, the same value as WSAGetLastError(). */
-export const GetLastError = native.WSAGetLastError;
+export const GetLastError = WSAGetLastError;

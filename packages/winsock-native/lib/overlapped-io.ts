@@ -10,16 +10,17 @@ import { holdSlot, releaseSlot } from './completions.js';
 import { SOCKET_ERROR, STATUS_PENDING, WSA_IO_PENDING } from './constants.js';
 import { ERROR, FLAGS, INTERNAL, INTERNAL_HIGH, stateOf } from './overlapped-state.js';
 import { WSABUF, type DWORD, type SOCKET } from './structs.js';
+import {
+  FAST_EVENT, FAST_FLAGS, FAST_LENGTH, FAST_MODE, FAST_SLOT, FAST_SOCKET, START_BYTES, START_FLAGS, START_SLOT_KEPT,
+  WSAGetLastError, threadWords,
+} from './thread-words.js';
 
 const RECV = 0;
 const SEND = 1;
-const WITH_ROUTINE = 2; // or'ed into overlappedIo's kind
-const stateKey = native.overlappedStateKey;
-// The words of native.startResult.
-const startResult = native.startResult;
-const SLOT_KEPT = 0;
-const START_BYTES = 1;
-const START_FLAGS = 2;
+const WITH_ROUTINE = 2; // or'ed into the fast entry's mode
+// Read once: the addon's exports object has a hundred properties set from C++, so each `native.x` in a hot path
+// is a dictionary lookup.
+const { overlappedStateKey: stateKey, overlappedIo, WSAOVERLAPPED: OverlappedClass } = native;
 
 // Buffers another thread may write into while an operation pends must never be transferred away
 // (src/api/overlapped.cc, KeepAttached); each backing store is marked once.
@@ -48,10 +49,10 @@ function singleBuffer(lpBuffers: WSABUF[] | WSABUF, dwBufferCount: number): WSAB
 
 /**
  * The slot outlives the call only when the operation does: it pends, or it completed at once with a routine or
- * a completion port packet owed (the addon says so in startResult). A failed start never keeps it.
+ * a completion port packet owed (the addon says so in the thread's words). A failed start never keeps it.
  */
 export function settleSlot(slot: number, error: number): void {
-  if (error === WSA_IO_PENDING || (error === 0 && startResult[SLOT_KEPT] === 1)) return;
+  if (error === WSA_IO_PENDING || (error === 0 && threadWords[START_SLOT_KEPT] === 1)) return;
   releaseSlot(slot);
 }
 
@@ -60,13 +61,19 @@ function startFast(
   bytes: Box | null | undefined, flagsOut: Box | null,
 ): number {
   keepAttached(buffer.buf);
-  const mode = typeof routine === 'function' ? kind | WITH_ROUTINE : kind;
   const slot = holdSlot(overlapped, routine, buffer.buf);
-  const error = native.overlappedIo(mode, s, buffer.buf, buffer.len, flags, overlapped, overlapped.hEvent, slot);
+  const words = threadWords;
+  words[FAST_MODE] = typeof routine === 'function' ? kind | WITH_ROUTINE : kind;
+  words[FAST_SOCKET] = s;
+  words[FAST_LENGTH] = buffer.len;
+  words[FAST_FLAGS] = flags;
+  words[FAST_EVENT] = overlapped.hEvent;
+  words[FAST_SLOT] = slot;
+  const error = overlappedIo(buffer.buf, stateOf(overlapped, stateKey));
   settleSlot(slot, error);
   if (error !== 0) return SOCKET_ERROR;
-  if (bytes) bytes.value = startResult[START_BYTES]!;
-  if (flagsOut) flagsOut.value = startResult[START_FLAGS]!;
+  if (bytes) bytes.value = words[START_BYTES]!;
+  if (flagsOut) flagsOut.value = words[START_FLAGS]!;
   return 0;
 }
 
@@ -80,7 +87,7 @@ function buffersOf(lpBuffers: unknown): unknown {
 function startGeneral(
   lpBuffers: WSABUF[] | WSABUF, lpOverlapped: WSAOVERLAPPED | null, routine: Routine, call: (slot: number) => number,
 ): number {
-  if (!(lpOverlapped instanceof native.WSAOVERLAPPED)) return call(0);
+  if (!(lpOverlapped instanceof OverlappedClass)) return call(0);
   const slot = holdSlot(lpOverlapped, routine, buffersOf(lpBuffers));
   let result: number;
   try {
@@ -89,7 +96,7 @@ function startGeneral(
     releaseSlot(slot); // a TypeError: nothing was started
     throw error;
   }
-  settleSlot(slot, result === 0 ? 0 : native.WSAGetLastError());
+  settleSlot(slot, result === 0 ? 0 : WSAGetLastError());
   return result;
 }
 
@@ -103,7 +110,7 @@ export function WSARecv(
   lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
 ): number {
   const buffer = singleBuffer(lpBuffers, dwBufferCount);
-  if (buffer !== null && typeof s === 'number' && lpOverlapped instanceof native.WSAOVERLAPPED && isBox(lpFlags) &&
+  if (buffer !== null && typeof s === 'number' && lpOverlapped instanceof OverlappedClass && isBox(lpFlags) &&
       isOptionalBox(lpNumberOfBytesRecvd) && isOptionalRoutine(lpCompletionRoutine)) {
     return startFast(RECV, s, buffer, lpFlags.value, lpOverlapped, lpCompletionRoutine, lpNumberOfBytesRecvd, lpFlags);
   }
@@ -122,7 +129,7 @@ export function WSASend(
 ): number {
   const buffer = singleBuffer(lpBuffers, dwBufferCount);
   if (buffer !== null && typeof s === 'number' && typeof dwFlags === 'number' &&
-      lpOverlapped instanceof native.WSAOVERLAPPED && isOptionalBox(lpNumberOfBytesSent) &&
+      lpOverlapped instanceof OverlappedClass && isOptionalBox(lpNumberOfBytesSent) &&
       isOptionalRoutine(lpCompletionRoutine)) {
     return startFast(SEND, s, buffer, dwFlags, lpOverlapped, lpCompletionRoutine, lpNumberOfBytesSent, null);
   }
@@ -134,7 +141,7 @@ export function WSAGetOverlappedResult(
   s: SOCKET, lpOverlapped: WSAOVERLAPPED, lpcbTransfer: DWORD, fWait: boolean, lpdwFlags: DWORD,
 ): boolean {
   // A finished operation's result is in its state; a pending one (which may block) takes the native path.
-  if (typeof s === 'number' && lpOverlapped instanceof native.WSAOVERLAPPED && isBox(lpcbTransfer) &&
+  if (typeof s === 'number' && lpOverlapped instanceof OverlappedClass && isBox(lpcbTransfer) &&
       isBox(lpdwFlags) && (typeof fWait === 'boolean' || typeof fWait === 'number')) {
     const state = stateOf(lpOverlapped, stateKey);
     if (Atomics.load(state, INTERNAL) !== STATUS_PENDING) {

@@ -12,13 +12,15 @@ import { forgetWait, holdSlot, registerWait, releaseSlot, takeSlot } from './com
 import { INFINITE, WAIT_TIMEOUT } from './constants.js';
 import { stateOf } from './overlapped-state.js';
 import type { DWORD, HANDLE, LPOVERLAPPED, OVERLAPPED_ENTRY, ULONG, ULONG_PTR } from './structs.js';
+import { WSAGetLastError } from './thread-words.js';
 
 const ENTRY_WORDS = 10;
 const OWN = 1;
 const VIEW = 2;
 const BIGINT_KEY = 4;
 const MAX_TIMER_MS = 0x7fffffff;
-const stateKey = native.overlappedStateKey;
+// Read once (see overlapped-io.ts): dequeues run per batch.
+const { overlappedStateKey: stateKey, dequeue, dequeueAsync, takeDequeued } = native;
 
 let area = new Uint32Array(ENTRY_WORDS * 16);
 function areaFor(max: number): Uint32Array {
@@ -82,15 +84,15 @@ function requireEntries(fn: string, entries: unknown, count: number): void {
 }
 
 function dequeueNow(port: HANDLE, max: number, ms: number, alertable: boolean, fill: Fill): boolean {
-  const count = native.dequeue(port, max, ms, alertable, areaFor(max));
-  return fill(count, count < 0 ? native.WSAGetLastError() : 0);
+  const count = dequeue(port, max, ms, alertable, areaFor(max));
+  return fill(count, count < 0 ? WSAGetLastError() : 0);
 }
 
 function dequeueLater(port: HANDLE, max: number, ms: number, alertable: boolean, fill: Fill): Promise<boolean> {
   if (ms === 0) return Promise.resolve(dequeueNow(port, max, 0, alertable, fill)); // a poll never blocks
-  const registered = native.dequeueAsync(port, max, alertable, areaFor(max));
+  const registered = dequeueAsync(port, max, alertable, areaFor(max));
   if (registered >= 0) return Promise.resolve(fill(registered, 0));
-  if (registered === -1) return Promise.resolve(fill(-1, native.WSAGetLastError()));
+  if (registered === -1) return Promise.resolve(fill(-1, WSAGetLastError()));
   const waiterId = -registered - 1;
   return new Promise<boolean>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -98,7 +100,7 @@ function dequeueLater(port: HANDLE, max: number, ms: number, alertable: boolean,
       if (timer !== undefined) clearTimeout(timer);
       if (error !== null && error !== undefined) reject(error);
       else if (result !== 0) resolve(fill(-1, result ?? WAIT_TIMEOUT));
-      else resolve(fill(native.takeDequeued(waiterId, areaFor(max)), 0));
+      else resolve(fill(takeDequeued(waiterId, areaFor(max)), 0));
     });
     if (ms !== INFINITE) {
       timer = setTimeout(() => {

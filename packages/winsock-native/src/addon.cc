@@ -19,7 +19,7 @@ static void CleanupEnv(void* data) {
   auto* state = static_cast<EnvState*>(data);
   CloseDelivery(state);
   state->overlappedStateKey.Reset();
-  state->startResult.Reset();
+  state->threadWords.Reset();
   state->stateSlab.Reset();
   state->overlappedClass.Reset();
   state->markAsUntransferable.Reset();
@@ -32,6 +32,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Freed by the cleanup hook, which runs while the env can still be used (instance-data finalizers may not).
   napi_set_instance_data(env, state, nullptr, nullptr);
   napi_add_env_cleanup_hook(env, CleanupEnv, state);
+  Napi::Uint32Array words = Napi::Uint32Array::New(env, kThreadWords);
+  state->words = words.Data();
+  state->threadWords = Napi::Persistent(words);
+  exports.Set("threadWords", words);
   backend::AttachEnv(state);
   api::RegisterStartup(env, exports);
   api::RegisterSockets(env, exports);

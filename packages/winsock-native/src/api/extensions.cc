@@ -26,7 +26,7 @@ static Napi::Value Start(Napi::Env env, OpKind kind, uint32_t s, OverlappedObjec
   OverlappedStart start{kind, s, 0, overlapped->state, slot, event, false};
   uint32_t error = StartOverlapped(start, op, guard);
   if (error != kNoError) return Fail(env, error, Napi::Boolean::New(env, false));
-  if (!bytesBox.IsEmpty()) SetBox(bytesBox, StartResultOf(GetEnvState(env))[kStartBytes]);
+  if (!bytesBox.IsEmpty()) SetBox(bytesBox, GetEnvState(env).words[kStartBytes]);
   return Napi::Boolean::New(env, true);
 }
 

@@ -93,7 +93,7 @@ void WriteSockAddr(Napi::Env env, Napi::Object target, const backend::SockAddrIn
   address.As<Napi::Object>().Set("s_addr", name.address);
 }
 
-void SetLastError(Napi::Env env, uint32_t error) { GetEnvState(env).lastError = error; }
+void SetLastError(Napi::Env env, uint32_t error) { GetEnvState(env).words[kLastError] = error; }
 
 Napi::Value Fail(Napi::Env env, uint32_t error, Napi::Value result) {
   SetLastError(env, error);

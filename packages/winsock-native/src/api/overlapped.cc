@@ -129,11 +129,9 @@ static Napi::Value PlainTransfer(const Napi::CallbackInfo& info, const TransferA
 // Starts `op` (its slices and buffers already read). Returns kNoError if it completed at once (announced
 // exactly as a late completion would be: op->transferred / resultFlags hold the out-params), WSA_IO_PENDING, or
 // the error of an immediate failure (nothing will ever be signalled for it).
-uint32_t* StartResultOf(EnvState& env) { return env.startResult.Value().Data(); }
-
 uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationGuard& guard) {
   OverlappedState& state = *start.state;
-  uint32_t* result = StartResultOf(*op->env);
+  uint32_t* result = op->env->words;
   result[kStartSlotKept] = 0;
   if (state.internal.load(std::memory_order_acquire) == STATUS_PENDING) return WSAEINVAL;
   op->kind = start.kind;
@@ -185,7 +183,7 @@ static Napi::Value OverlappedTransfer(const Napi::CallbackInfo& info, const Tran
   }
   uint32_t error = StartOverlapped(start, op, guard);
   if (error == kNoError) {
-    const uint32_t* result = StartResultOf(*op->env);
+    const uint32_t* result = op->env->words;
     WriteOutParams(args, result[kStartBytes], result[kStartFlags]);
   }
   return FailSocket(env, error);
@@ -208,32 +206,26 @@ static uint32_t ReadFastSlice(const Arg& arg, Napi::Value buffer, uint32_t lengt
   return kNoError;
 }
 
-// overlappedIo(kind | withRoutine << 1, s, buf, len, flags, overlapped, hEvent, slot): the fast entry for one
-// WSABUF with an OVERLAPPED. lib/overlapped-io.ts checks the shapes, holds the values in `slot` and marks `buf`
-// untransferable before calling it, reads the out-parameters of an immediate completion from `startResult`,
-// and sends every other shape to the general WSARecv / WSASend. Returns 0, WSA_IO_PENDING or the error, which
-// is also the thread's last error. The overlapped is only unwrapped: it is the one class this addon wraps.
+// overlappedIo(buf, state): the fast entry for one WSABUF with an OVERLAPPED; the other arguments are in the
+// thread's kFast* words (scalars there cost no conversion). lib/overlapped-io.ts checks the shapes, holds the
+// values in the slot and marks `buf` untransferable before calling it, reads the out-parameters of an
+// immediate completion from the kStart* words, and sends every other shape to the general WSARecv / WSASend.
+// Returns 0, WSA_IO_PENDING or the error, which is also the thread's last error.
 static Napi::Value OverlappedIo(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  uint32_t mode = 0, socket = 0, length = 0, flags = 0, event = 0, slot = 0;
-  napi_get_value_uint32(env, info[0], &mode);
-  napi_get_value_uint32(env, info[1], &socket);
-  napi_get_value_uint32(env, info[3], &length);
-  napi_get_value_uint32(env, info[4], &flags);
-  napi_get_value_uint32(env, info[6], &event);
-  napi_get_value_uint32(env, info[7], &slot);
-  void* wrapped = nullptr;
-  if (napi_unwrap(env, info[5], &wrapped) != napi_ok || wrapped == nullptr) {
-    Arg{info, "WSARecv/WSASend", 5, "lpOverlapped"}.fail("a WSAOVERLAPPED");
-  }
-  OverlappedState* state = static_cast<OverlappedObject*>(wrapped)->state;
-  Operation* op = AcquireOperation(&GetEnvState(env));
+  EnvState& envState = GetEnvState(env);
+  const uint32_t* words = envState.words;
+  OverlappedState* state = StateFromArray(env, info[1]);
+  if (state == nullptr) Arg{info, "WSARecv/WSASend", 1, "lpOverlapped"}.fail("a WSAOVERLAPPED");
+  Operation* op = AcquireOperation(&envState);
   OperationGuard guard(op);
   op->slices.resize(1);
-  uint32_t error = ReadFastSlice({info, "WSARecv/WSASend", 1, "lpBuffers"}, info[2], length, &op->slices[0]);
+  uint32_t error = ReadFastSlice({info, "WSARecv/WSASend", 0, "lpBuffers"}, info[0], words[kFastLength], &op->slices[0]);
   if (error == kNoError) {
+    const uint32_t mode = words[kFastMode];
     const OpKind kind = (mode & 1) == 0 ? OpKind::Recv : OpKind::Send;
-    OverlappedStart start{kind, socket, flags, state, slot, event, (mode & 2) != 0};
+    OverlappedStart start{kind, words[kFastSocket], words[kFastFlags], state, words[kFastSlot], words[kFastEvent],
+                          (mode & 2) != 0};
     error = StartOverlapped(start, op, guard);
   }
   SetLastError(info.Env(), error);
@@ -348,9 +340,6 @@ void RegisterOverlapped(Napi::Env env, Napi::Object exports) {
   Napi::Symbol stateKey = Napi::Symbol::New(env, "WSAOVERLAPPED state");
   GetEnvState(env).overlappedStateKey = Napi::Persistent(Napi::Value(stateKey));
   exports.Set("overlappedStateKey", stateKey);
-  Napi::Uint32Array startResult = Napi::Uint32Array::New(env, kStartWords);
-  GetEnvState(env).startResult = Napi::Persistent(startResult);
-  exports.Set("startResult", startResult);
   exports.Set("WSAOVERLAPPED", OverlappedObject::DefineClass(env));
   Export<PollCompletions>(env, exports, "pollCompletions");
   Export<WSARecv>(env, exports, "WSARecv");

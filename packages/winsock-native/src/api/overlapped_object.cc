@@ -98,13 +98,17 @@ OverlappedObject* UnwrapOverlapped(Napi::Env env, Napi::Value value, napi_valuet
 }
 
 OverlappedState* StateFromArray(napi_env env, napi_value array) {
-  bool isTypedArray = false;
-  if (napi_is_typedarray(env, array, &isTypedArray) != napi_ok || !isTypedArray) return nullptr;
-  napi_typedarray_type type;
-  size_t length = 0;
+  // The element type is not asked for (that walks V8's dozen Is*Array checks, on every WSARecv / WSASend): the
+  // bound is the ArrayBuffer's, so whatever view comes, nothing outside its memory is read.
+  size_t length = 0, offset = 0, bytes = 0;
   void* data = nullptr;
-  napi_get_typedarray_info(env, array, &type, &length, &data, nullptr, nullptr);
-  if (type != napi_uint32_array || length * sizeof(uint32_t) < sizeof(OverlappedState)) return nullptr;
+  void* base = nullptr;
+  napi_value backing = nullptr;
+  if (napi_get_typedarray_info(env, array, nullptr, &length, &data, &backing, &offset) != napi_ok) return nullptr;
+  if (napi_get_arraybuffer_info(env, backing, &base, &bytes) != napi_ok) return nullptr;
+  if (offset + sizeof(OverlappedState) > bytes || reinterpret_cast<uintptr_t>(data) % alignof(OverlappedState) != 0) {
+    return nullptr;
+  }
   auto* state = static_cast<OverlappedState*>(data);
   return state->magic == OverlappedState::kMagic ? state : nullptr;
 }

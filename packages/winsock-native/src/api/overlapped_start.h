@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include "api/marshal.h"
+#include "core/env_state.h"
 #include "core/operation.h"
 
 namespace wsn::api {
@@ -38,18 +39,10 @@ struct OverlappedStart {
   bool withRoutine;
 };
 
-// The words of the env's startResult (EnvState::startResult, `native.startResult` in JS).
-constexpr uint32_t kStartSlotKept = 0;  // 1: the slot outlives the call (it pends, a routine or a packet is owed)
-constexpr uint32_t kStartBytes = 1;     // an immediate completion's lpNumberOfBytes
-constexpr uint32_t kStartFlags = 2;     // and its lpFlags
-constexpr uint32_t kStartWords = 3;
-
 // Starts `op` (its slices, buffers and op->extension already read). Returns kNoError if it completed at once
 // (announced exactly as a late completion would be), WSA_IO_PENDING, or the error of an immediate failure
-// (nothing will ever be signalled for it). Writes the env's startResult words; the caller reads the
-// immediate out-parameters from there, never from the state (see EnvState::startResult).
+// (nothing will ever be signalled for it). Writes the env's kStart* words; the caller reads the immediate
+// out-parameters from there, never from the state (see ThreadWord).
 uint32_t StartOverlapped(const OverlappedStart& start, Operation* op, OperationGuard& guard);
-// The env's startResult words.
-uint32_t* StartResultOf(EnvState& env);
 
 }  // namespace wsn::api

@@ -30,7 +30,7 @@ static Napi::Value WSACleanup(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Value WSAGetLastError(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), GetEnvState(info.Env()).lastError);
+  return Napi::Number::New(info.Env(), GetEnvState(info.Env()).words[kLastError]);
 }
 
 static Napi::Value WSASetLastError(const Napi::CallbackInfo& info) {

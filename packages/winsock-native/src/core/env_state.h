@@ -19,6 +19,27 @@ struct PortWaiter;
 struct Channel;
 }  // namespace backend
 
+// The words a JS thread shares with the addon (EnvState::words; `native.threadWords`, lib/thread-words.ts), read
+// and written on both sides without a call: a busy server makes several calls per message, and each argument
+// or result that needs no N-API conversion is one less.
+enum ThreadWord : uint32_t {
+  kLastError = 0,     // WSAGetLastError() is per thread
+  // What the last overlapped start on this thread left for its caller (api/overlapped.cc, StartOverlapped).
+  // Never read from the WSAOVERLAPPED's state: once a completion's port packet is queued, the state belongs to
+  // whichever thread dequeues it, and may already describe that thread's next operation.
+  kStartSlotKept,     // 1: the slot outlives the call (it pends, a routine or a packet is owed)
+  kStartBytes,        // an immediate completion's lpNumberOfBytes
+  kStartFlags,        // and its lpFlags
+  // The fast WSARecv / WSASend entry's arguments (overlappedIo), written by lib/overlapped-io.ts.
+  kFastMode,          // 0 WSARecv, 1 WSASend; | 2 with a completion routine
+  kFastSocket,
+  kFastLength,
+  kFastFlags,
+  kFastEvent,
+  kFastSlot,
+  kThreadWords
+};
+
 struct EnvState {
   explicit EnvState(napi_env e) : env(e) {}
 
@@ -37,11 +58,8 @@ struct EnvState {
   std::vector<OverlappedState*> dequeuedViews;  // the last dequeue's states from other threads (overlappedView),
                                                 // each holding a reference on its block until the next dequeue
   Napi::FunctionReference jsProbe;          // a JS no-op: calling it fails once the env is being terminated
-  uint32_t lastError = 0;                   // WSAGetLastError() is per thread
-  // What the last overlapped start on this thread left for its caller (api/overlapped_start.h, kStart*), in
-  // JS-visible memory of this thread's own: once a completion's port packet is queued, the WSAOVERLAPPED's
-  // state belongs to whichever thread dequeues it, and may already describe that thread's next operation.
-  Napi::Reference<Napi::Uint32Array> startResult;
+  Napi::Reference<Napi::Uint32Array> threadWords;  // keeps `words` alive
+  uint32_t* words = nullptr;                // kThreadWords of them (ThreadWord)
 
   // Touched by this JS thread only.
   std::vector<Operation*> operationPool;

@@ -1,6 +1,7 @@
 #include "core/port.h"
 
 #include <atomic>
+#include <vector>
 
 #include "core/codes.h"
 #include "core/state_block.h"
@@ -11,8 +12,29 @@ static std::atomic<uint32_t> livePackets{0};
 
 uint32_t LivePacketCount() { return livePackets.load(std::memory_order_relaxed); }
 
+// Packets freed on a thread are kept for its next ones: a busy port makes and frees one per message. Per
+// thread, so no lock; a packet freed on another thread than the one that made it just joins that one's cache.
+namespace {
+constexpr size_t kCachedPacketsPerThread = 1024;
+
+struct PacketCache {
+  std::vector<PortPacket*> free;
+  ~PacketCache() {
+    for (PortPacket* packet : free) delete packet;
+  }
+};
+thread_local PacketCache packetCache;
+}  // namespace
+
 PortPacket* PostedPacket(uint32_t bytes, CompletionKey key, OverlappedState* state, EnvState* issuer, uint32_t slot) {
-  auto* packet = new PortPacket();
+  PortPacket* packet;
+  if (packetCache.free.empty()) {
+    packet = new PortPacket();
+  } else {
+    packet = packetCache.free.back();
+    packetCache.free.pop_back();
+    *packet = PortPacket();
+  }
   packet->bytes = bytes;
   packet->key = key;
   packet->state = state;
@@ -34,7 +56,11 @@ PortPacket* PacketForCompletion(Operation* op, CompletionKey key) {
 
 void FreePacket(PortPacket* packet) {
   if (packet->state != nullptr) StateBlock::Of(packet->state)->Release();
-  delete packet;
+  if (packetCache.free.size() < kCachedPacketsPerThread) {
+    packetCache.free.push_back(packet);
+  } else {
+    delete packet;
+  }
   livePackets.fetch_sub(1, std::memory_order_relaxed);
 }
 
