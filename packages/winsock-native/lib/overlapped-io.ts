@@ -23,13 +23,19 @@ const WITH_ROUTINE = 2; // or'ed into the fast entry's mode
 const { overlappedStateKey: stateKey, overlappedIo, WSAOVERLAPPED: OverlappedClass } = native;
 
 // Buffers another thread may write into while an operation pends must never be transferred away
-// (src/api/overlapped.cc, KeepAttached); each backing store is marked once.
+// (src/api/overlapped.cc, KeepAttached); each backing store is marked once. Receive views are remembered too:
+// `.buffer` is a call into C++ each time, and a server receives into the same view over and over (a send's
+// view is usually new each time, and remembering every one would cost more than it saves).
 const marked = new WeakSet<ArrayBufferLike>();
-function keepAttached(buffer: Uint8Array): void {
+const markedReceiveViews = new WeakSet<Uint8Array>();
+function keepAttached(buffer: Uint8Array, kind: number): void {
+  if (kind === RECV && markedReceiveViews.has(buffer)) return;
   const backing = buffer.buffer;
-  if (marked.has(backing)) return;
-  markAsUntransferable(backing);
-  marked.add(backing);
+  if (!marked.has(backing)) {
+    markAsUntransferable(backing);
+    marked.add(backing);
+  }
+  if (kind === RECV) markedReceiveViews.add(buffer);
 }
 
 type Box = { value: number };
@@ -60,7 +66,7 @@ function startFast(
   kind: number, s: SOCKET, buffer: WSABUF, flags: number, overlapped: WSAOVERLAPPED, routine: Routine,
   bytes: Box | null | undefined, flagsOut: Box | null,
 ): number {
-  keepAttached(buffer.buf);
+  keepAttached(buffer.buf, kind);
   const slot = holdSlot(overlapped, routine, buffer.buf);
   const words = threadWords;
   words[FAST_MODE] = typeof routine === 'function' ? kind | WITH_ROUTINE : kind;
