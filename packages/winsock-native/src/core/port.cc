@@ -1,6 +1,7 @@
 #include "core/port.h"
 
 #include <atomic>
+#include <mutex>
 #include <vector>
 
 #include "core/codes.h"
@@ -12,27 +13,34 @@ static std::atomic<uint32_t> livePackets{0};
 
 uint32_t LivePacketCount() { return livePackets.load(std::memory_order_relaxed); }
 
-// Packets freed on a thread are kept for its next ones: a busy port makes and frees one per message. Per
-// thread, so no lock; a packet freed on another thread than the one that made it just joins that one's cache.
+// Freed packets are kept for the next ones: a busy port makes and frees one per message. One process-wide
+// cache under its own lock (packets are made and freed on any thread); not a thread_local one, whose destructor
+// would run at thread exit, which MinGW's runtime does under the loader lock: a process exit under Wine hung.
 namespace {
-constexpr size_t kCachedPacketsPerThread = 1024;
+constexpr size_t kCachedPackets = 4096;
 
-struct PacketCache {
-  std::vector<PortPacket*> free;
-  ~PacketCache() {
-    for (PortPacket* packet : free) delete packet;
-  }
-};
-thread_local PacketCache packetCache;
+std::mutex& PacketCacheMutex() {
+  static auto* mutex = new std::mutex();  // never destroyed: packets may be freed during static destruction
+  return *mutex;
+}
+std::vector<PortPacket*>& PacketCache() {
+  static auto* cache = new std::vector<PortPacket*>();
+  return *cache;
+}
 }  // namespace
 
 PortPacket* PostedPacket(uint32_t bytes, CompletionKey key, OverlappedState* state, EnvState* issuer, uint32_t slot) {
-  PortPacket* packet;
-  if (packetCache.free.empty()) {
+  PortPacket* packet = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(PacketCacheMutex());
+    if (!PacketCache().empty()) {
+      packet = PacketCache().back();
+      PacketCache().pop_back();
+    }
+  }
+  if (packet == nullptr) {
     packet = new PortPacket();
   } else {
-    packet = packetCache.free.back();
-    packetCache.free.pop_back();
     *packet = PortPacket();
   }
   packet->bytes = bytes;
@@ -56,11 +64,14 @@ PortPacket* PacketForCompletion(Operation* op, CompletionKey key) {
 
 void FreePacket(PortPacket* packet) {
   if (packet->state != nullptr) StateBlock::Of(packet->state)->Release();
-  if (packetCache.free.size() < kCachedPacketsPerThread) {
-    packetCache.free.push_back(packet);
-  } else {
-    delete packet;
+  {
+    std::lock_guard<std::mutex> lock(PacketCacheMutex());
+    if (PacketCache().size() < kCachedPackets) {
+      PacketCache().push_back(packet);
+      packet = nullptr;
+    }
   }
+  delete packet;
   livePackets.fetch_sub(1, std::memory_order_relaxed);
 }
 
