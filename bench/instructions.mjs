@@ -6,7 +6,10 @@
 // start-up, JIT warm-up and shutdown cancelled out. The kernel's share (the syscalls themselves) is not in it:
 // `pnpm bench` measures whole CPU time.
 //
-//   node bench/instructions.mjs [--servers a,b] [--connections N]      (needs valgrind and the apps built)
+// One pair can be thrown off by a garbage collection or a compilation landing in one run and not the other
+// (seen: 10.6k and 14.9k for the same server), so each server runs ROUNDS pairs and the median is reported.
+//
+//   node bench/instructions.mjs [--servers a,b] [--connections N] [--rounds N]   (needs valgrind, the apps built)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -27,14 +30,16 @@ const { values } = parseArgs({
   options: {
     servers: { type: 'string', default: 'game-server-event,game-server-callback,game-server-iocp,node-net' },
     connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log(`Usage: node bench/instructions.mjs [--servers a,b] [--connections N]
+  console.log(`Usage: node bench/instructions.mjs [--servers a,b] [--connections N] [--rounds N]
 
 User-space instructions per echoed 100-byte message of each Node server (callgrind), over a ping-pong of
-N connections (default 50) x ${SHORT} and x ${LONG} round trips. Servers: ${SERVERS.filter((s) => s.node).map((s) => s.id).join(', ')}.`);
+N connections (default 50) x ${SHORT} and x ${LONG} round trips; the median of --rounds such pairs (default 3).
+Servers: ${SERVERS.filter((s) => s.node).map((s) => s.id).join(', ')}.`);
   process.exit(0);
 }
 if (spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status !== 0) {
@@ -44,6 +49,11 @@ if (spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status !== 0) {
 const connections = Number(values.connections);
 if (!Number.isInteger(connections) || connections < 1 || connections > 1000) {
   console.error(`instructions: --connections must be an integer in 1..1000, got ${values.connections}`);
+  process.exit(1);
+}
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 9) {
+  console.error(`instructions: --rounds must be an integer in 1..9, got ${values.rounds}`);
   process.exit(1);
 }
 const servers = selectByName(SERVERS, values.servers, 'server').filter((server) => server.node);
@@ -120,12 +130,17 @@ function pingPong(port, roundTrips) {
 const rows = [];
 try {
   for (const server of servers) {
-    process.stdout.write(`${server.name}: ${SHORT} and ${LONG} round trips x ${connections} connections under callgrind ... `);
-    const short = await countInstructions(server, SHORT);
-    const long = await countInstructions(server, LONG);
-    const perMessage = (long - short) / ((LONG - SHORT) * connections);
+    process.stdout.write(`${server.name}: ${rounds} x (${SHORT} and ${LONG} round trips x ${connections} connections) under callgrind ...`);
+    const samples = [];
+    for (let round = 0; round < rounds; round++) {
+      const short = await countInstructions(server, SHORT);
+      const long = await countInstructions(server, LONG);
+      samples.push((long - short) / ((LONG - SHORT) * connections));
+      process.stdout.write(` ${Math.round(samples.at(-1))}`);
+    }
+    const perMessage = samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
     rows.push({ name: server.name, perMessage });
-    console.log(`${Math.round(perMessage)} instructions per message`);
+    console.log(`: median ${Math.round(perMessage)} instructions per message`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
