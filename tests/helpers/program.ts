@@ -109,7 +109,13 @@ export class Program {
   }
 
   kill(signal: NodeJS.Signals): void {
-    if (!this.hasExited) process.kill(this.pid, signal);
+    if (this.hasExited) return;
+    try {
+      process.kill(this.pid, signal);
+    } catch (error) {
+      // Reaped already, its 'exit' event still to come: it is gone, as asked.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
   }
 
   describe(what: string): string {
