@@ -113,6 +113,7 @@ export interface NativeBinding {
   /** The words this thread shares with the addon (thread-words.ts). */
   readonly threadWords: Uint32Array;
   getResourceCounts(): ResourceCounts;
+  getEngine(): EngineInfo;
 
   // Completion ports (src/api/ports.cc; lib/ports.ts builds the Windows signatures on these).
   CreateIoCompletionPort(FileHandle: number, ExistingCompletionPort: number, CompletionKey: number | bigint, NumberOfConcurrentThreads: number): number;
@@ -135,6 +136,15 @@ export interface NativeBinding {
   DisconnectEx(s: SOCKET, overlapped: WSAOVERLAPPED | null, flags: number, reserved: number, slot: number): boolean;
   GetAcceptExSockaddrs(buffer: Uint8Array, receiveLength: number, localLength: number, remoteLength: number,
     local: SOCKADDR_IN, localSize: INT, remote: SOCKADDR_IN, remoteSize: INT): void;
+}
+
+/**
+ * The engine under the API, chosen once per process: `io_uring` (Linux, where the kernel allows it), `epoll`
+ * (Linux otherwise, or with `OVERLAPPED_BACKEND=epoll`) or `winsock` (Windows), and why.
+ */
+export interface EngineInfo {
+  name: 'io_uring' | 'epoll' | 'winsock';
+  reason: string;
 }
 
 /** What the addon holds right now: live sockets, events and overlapped operation records (in flight or queued). */

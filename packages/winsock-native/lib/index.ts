@@ -29,7 +29,7 @@ export {
   type LPFN_DISCONNECTEX,
   type LPFN_GETACCEPTEXSOCKADDRS,
 } from './extensions.js';
-export type { WSAOVERLAPPEDConstructor, LPWSAOVERLAPPED_COMPLETION_ROUTINE, ResourceCounts } from './binding.js';
+export type { WSAOVERLAPPEDConstructor, LPWSAOVERLAPPED_COMPLETION_ROUTINE, ResourceCounts, EngineInfo } from './binding.js';
 import type { WSAOVERLAPPED as OverlappedShape } from './binding.js';
 import { WSAGetLastError } from './thread-words.js';
 
@@ -65,6 +65,7 @@ export const {
   WSAEventSelect,
   WSAEnumNetworkEvents,
   getResourceCounts,
+  getEngine,
   CreateIoCompletionPort,
   CloseHandle,
   SetFileCompletionNotificationModes,

@@ -59,9 +59,15 @@ export function missingAddonMessage(root: string, platform: string = process.pla
   );
 }
 
+/** How the addon's own errors at start begin (src: `"winsock-native: ..."`). */
+const ADDON_REFUSAL = 'winsock-native: ';
+
 /** Why the addon file at `path` (found by findAddon) failed to load, given the loader's error, and what to do. */
 export function loadFailureMessage(path: string, error: unknown): string {
   const why = error instanceof Error ? error.message : String(error);
+  // The addon itself loaded and refused to start (OVERLAPPED_BACKEND asks for an engine that cannot run, no
+  // file descriptors left): its own sentence says what to do, and rebuilding would not help.
+  if (why.startsWith(ADDON_REFUSAL)) return `@overlapped/${why}`;
   const advice = basename(path) === PREBUILD_FILE
     ? 'The prebuilds are made on Debian 12: the linux-x64 one needs glibc 2.34 and the libstdc++ of GCC 12 ' +
       '(GLIBCXX_3.4.30) or newer. Build the addon from source instead: `npm rebuild @overlapped/winsock-native ' +

@@ -1,4 +1,5 @@
-// getResourceCounts(): what the addon holds right now, for leak checks in tests and soaks. Not a Winsock call.
+// getResourceCounts(): what the addon holds right now, for leak checks in tests and soaks; getEngine(): which
+// engine runs under the API, and why. Neither is a Winsock call.
 #include "api/api.h"
 #include "api/marshal.h"
 #include "backend/backend.h"
@@ -20,8 +21,17 @@ static Napi::Value GetResourceCounts(const Napi::CallbackInfo& info) {
   return result;
 }
 
+static Napi::Value GetEngine(const Napi::CallbackInfo& info) {
+  backend::EngineInfo engine = backend::DescribeEngine();
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("name", engine.name);
+  result.Set("reason", engine.reason);
+  return result;
+}
+
 void RegisterDiagnostics(Napi::Env env, Napi::Object exports) {
   Export<GetResourceCounts>(env, exports, "getResourceCounts");
+  Export<GetEngine>(env, exports, "getEngine");
 }
 
 }  // namespace wsn::api

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,13 @@ void CloseChannel(EnvState* env);
 void SetKeepAlive(EnvState* env, bool alive);
 // Drives pending I/O without blocking and without running JS (a JS loop polling a pending Internal).
 void PollCompletions(EnvState* env);
+
+// The engine under the API (getEngine()): "io_uring" or "epoll" on Linux, "winsock" on Windows, and why.
+struct EngineInfo {
+  std::string name;
+  std::string reason;
+};
+EngineInfo DescribeEngine();
 
 struct ResourceCounts {
   uint32_t sockets = 0;

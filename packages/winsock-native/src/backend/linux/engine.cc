@@ -2,7 +2,8 @@
 // (edge-triggered, registered once, never re-armed) and a wake eventfd, both inside an outer epoll fd that the
 // thread's libuv loop watches with a uv_poll. A loop turn drains the socket set in batches of kBatch on the JS
 // thread itself and runs the delivery batch inline, inside a callback scope, so promise reactions run before
-// libuv polls again.
+// libuv polls again. On the io_uring engine the set also holds the thread's ring (ring.cc): a drain settles its
+// completion queue too, and each delivery round ends by handing the kernel what the round submitted.
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <poll.h>
@@ -15,6 +16,9 @@
 #include <mutex>
 #include <vector>
 
+#include "backend/linux/engine_choice.h"
+#include "backend/linux/engine_state.h"
+#include "backend/linux/ring.h"
 #include "backend/posix/socket.h"
 #include "backend/posix/sync.h"
 #include "core/delivery.h"
@@ -28,52 +32,7 @@ constexpr int kBatch = 128;       // readiness events per epoll_wait, as libuv's
 constexpr int kTurnRounds = 8;    // drain + deliver rounds per loop turn before libuv gets the thread back
 constexpr uint64_t kTurnBudgetNs = 4'000'000;  // and at most this long: timers and other I/O keep their time
 
-// The libuv handles of an engine: freed by their close callbacks, which may run after the engine is gone.
-struct LoopHandles {
-  uv_poll_t poll;
-  uv_idle_t idle;      // a delivery due on this thread, outside a turn: run it at the next loop iteration
-  uv_timer_t handover; // while this thread has async waiters and other threads have engines (DriveOthers)
-  int open = 3;
-};
-
 constexpr uint64_t kHandoverMs = 5;  // how late an operation of a busy thread completes for an async waiter
-
-}  // namespace
-
-struct Engine {
-  EnvState* env = nullptr;        // valid while the engine is in the engines list (until CloseChannel)
-  int outerFd = -1;               // what the loop watches: socketsFd + wakeFd, level-triggered
-  int socketsFd = -1;             // the sockets, edge-triggered
-  int wakeFd = -1;                // eventfd: another thread has work for this one
-  std::atomic<bool> wakePending{false};
-  std::mutex drainMutex;          // one drainer at a time; held only while syscalls run, never while JS runs
-  LoopHandles* handles = nullptr; // JS thread only
-  napi_async_context asyncContext = nullptr;
-  napi_ref resource = nullptr;
-  bool inTurn = false;            // JS thread only
-  bool idleStarted = false;       // JS thread only
-  bool keptAlive = false;         // JS thread only: async waiters pending (SetKeepAlive)
-  bool handoverStarted = false;   // JS thread only
-
-  ~Engine() {
-    // Closed last, when no thread can hold the engine any more: a blocking wait elsewhere may poll these fds.
-    if (outerFd >= 0) close(outerFd);
-    if (socketsFd >= 0) close(socketsFd);
-    if (wakeFd >= 0) close(wakeFd);
-  }
-};
-
-}  // namespace wsn::posix
-
-namespace wsn::backend {
-struct Channel {
-  posix::EnginePtr engine;
-};
-}  // namespace wsn::backend
-
-namespace wsn::posix {
-
-namespace {
 
 struct EngineList {
   std::mutex mutex;
@@ -116,8 +75,14 @@ int DrainLocked(Engine& engine) {
   do {
     count = epoll_wait(engine.socketsFd, events, kBatch, 0);
   } while (count < 0 && errno == EINTR);
-  for (int i = 0; i < count; i++) OnSocketReady(*static_cast<Socket*>(events[i].data.ptr), ReadyBits(events[i].events));
-  return std::max(count, 0);
+  for (int i = 0; i < count; i++) {
+    if (events[i].data.ptr == nullptr) continue;  // the ring: its completion queue is read below
+    OnSocketReady(*static_cast<Socket*>(events[i].data.ptr), ReadyBits(events[i].events));
+  }
+  // After the readiness: an edge for data a receive in the kernel took is followed by that receive's entry,
+  // which then leaves the readiness cache as the data left the socket.
+  const int reaped = engine.ring ? ReapRingLocked(engine) : 0;
+  return std::max(count, 0) + reaped;
 }
 
 int Drain(Engine& engine) {
@@ -178,11 +143,13 @@ void Turn(Engine& engine) {
     drain = handled == kBatch;
     if (DeliveryDue(engine.env)) {
       DeliverInScope(engine);
+      SubmitDeferred(engine);  // what the deliveries posted (receives re-posted), in one io_uring_enter
     } else if (!drain) {
       break;
     }
   }
   engine.inTurn = false;
+  SubmitDeferred(engine);  // what the last drain submitted (heads behind completed transfers)
   // Work left after the last round waits for the next loop iteration, so timers and other I/O get their turn.
   SyncLock lock;
   if (engine.env->deliveryDue) ScheduleDeliveryLocked(engine.env);
@@ -291,6 +258,7 @@ void ScheduleDeliveryLocked(EnvState* env) {
 
 bool DriveEngines(EnvState* self) {
   Engine& own = *self->channel->engine;
+  SubmitDeferred(own);  // a blocking wait inside a turn: what the turn submitted must not wait for its end
   ConsumeWake(own);
   bool handled = Drain(own) > 0;
   std::vector<EnginePtr> engines = SnapshotEngines();
@@ -304,7 +272,8 @@ bool DriveEngines(EnvState* self) {
 }
 
 void SleepUntilActivity(EnvState* self, int fd, short events, bool wakeable, int timeoutMs) {
-  const Engine& own = *self->channel->engine;
+  Engine& own = *self->channel->engine;
+  SubmitDeferred(own);
   std::vector<EnginePtr> engines = SnapshotEngines();
   std::vector<pollfd> fds;
   fds.reserve(engines.size() + 1);
@@ -337,6 +306,11 @@ namespace wsn::backend {
 using namespace wsn::posix;
 
 static void StartEngine(EnvState* env) {
+  const EngineChoice& choice = ChosenEngine();
+  if (!choice.error.empty()) {
+    Napi::Error::New(env->env, "winsock-native: " + choice.error).ThrowAsJavaScriptException();
+    return;
+  }
   auto engine = std::make_shared<Engine>();
   engine->env = env;
   engine->outerFd = epoll_create1(EPOLL_CLOEXEC);
@@ -349,6 +323,16 @@ static void StartEngine(EnvState* env) {
     Napi::Error::New(env->env, "winsock-native: cannot create the engine's epoll set (out of file descriptors?)")
         .ThrowAsJavaScriptException();
     return;
+  }
+  if (choice.ring) {
+    std::string error;
+    engine->ring = CreateRing(engine->socketsFd, &error);
+    if (!engine->ring) {
+      Napi::Error::New(env->env, "winsock-native: the io_uring engine cannot start on this thread (" + error +
+                                     "); OVERLAPPED_BACKEND=epoll runs the epoll engine instead")
+          .ThrowAsJavaScriptException();
+      return;
+    }
   }
   uv_loop_t* loop = nullptr;
   napi_get_uv_event_loop(env->env, &loop);

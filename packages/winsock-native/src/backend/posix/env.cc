@@ -1,6 +1,7 @@
 // Per-env detach: what a worker's exit or the process's exit must undo. (Attaching is the engine's:
 // backend/linux/engine.cc.)
 #include <algorithm>
+#include <chrono>
 
 #include "backend/posix/port.h"
 #include "backend/posix/socket.h"
@@ -15,8 +16,9 @@ using namespace wsn::posix;
 static size_t RemoveOperationsOf(EnvState* env, Socket& socket, std::vector<Operation*>* removed) {
   std::lock_guard<std::mutex> lock(socket.mutex);
   auto mine = [&](Operation* op) { return op->env == env; };
-  return socket.readQueue.TakeIf(mine, removed) + socket.writeQueue.TakeIf(mine, removed) +
-         socket.acceptQueue.TakeIf(mine, removed);
+  const size_t taken = socket.readQueue.TakeIf(mine, removed) + socket.writeQueue.TakeIf(mine, removed) +
+                       socket.acceptQueue.TakeIf(mine, removed);
+  return taken - CancelKernelHeldLocked(socket, removed, WSA_OPERATION_ABORTED);  // those still count in flight
 }
 
 void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
@@ -47,7 +49,15 @@ void DetachEnv(EnvState* env, DeliveryBatch* leftovers) {
   env->operationsInFlight.fetch_sub(static_cast<uint32_t>(taken), std::memory_order_acq_rel);
   // Operations another thread took out of a queue before we looked (a closesocket elsewhere, a drain in
   // progress) are still in its hands: it announces them into this env's queues, and only then may the env go.
-  Sync().operationsReturned.wait(lock.native(), [&] { return env->operationsInFlight.load() == 0; });
+  // Those the kernel still holds (the io_uring engine) come back through a ring's completion queue: this
+  // thread's own ring has no one else to drain it, so the wait drives the engines itself.
+  while (env->operationsInFlight.load() != 0) {
+    lock.unlock();
+    DriveEngines(env);
+    lock.lock();
+    Sync().operationsReturned.wait_for(lock.native(), std::chrono::milliseconds(1),
+                                       [&] { return env->operationsInFlight.load() == 0; });
+  }
   auto& finished = leftovers->finished;
   finished.insert(finished.end(), env->routineQueue.begin(), env->routineQueue.end());
   finished.insert(finished.end(), env->finishedQueue.begin(), env->finishedQueue.end());

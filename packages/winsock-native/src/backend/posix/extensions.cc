@@ -36,6 +36,7 @@ static backend::SockAddrIn ReadAddress(const uint8_t* slot) {
 
 // Puts `fd` under socket.fd (closing what was there) and registers it again.
 static void ReplaceFd(Socket& socket, int fd) {
+  SubmitBeforeFdChangeLocked(socket);
   dup2(fd, socket.fd);
   close(fd);
   ReregisterSocket(socket);
@@ -238,6 +239,7 @@ backend::StartResult StartDisconnectLocked(Socket& socket, Operation* op, uint32
     std::deque<Operation*> aborted;
     socket.readQueue.TakeAll(&aborted);
     socket.writeQueue.TakeAll(&aborted);
+    CancelKernelHeldLocked(socket, &aborted, WSA_OPERATION_ABORTED);
     for (Operation* pending : aborted) {
       pending->error = WSA_OPERATION_ABORTED;
       BindToPortLocked(socket, pending);
@@ -275,6 +277,7 @@ uint32_t CancelIo(uint32_t s, const OverlappedState* only, EnvState* issuer) {
   SocketPtr socket = FindSocket(s);
   if (!socket) return ERROR_INVALID_HANDLE;
   std::vector<Operation*> cancelled;
+  bool found;
   {
     std::lock_guard<std::mutex> lock(socket->mutex);
     auto chosen = [&](Operation* op) {
@@ -283,12 +286,14 @@ uint32_t CancelIo(uint32_t s, const OverlappedState* only, EnvState* issuer) {
     socket->readQueue.TakeIf(chosen, &cancelled);
     socket->writeQueue.TakeIf(chosen, &cancelled);
     socket->acceptQueue.TakeIf(chosen, &cancelled);
+    found = !cancelled.empty();
+    CancelKernelHeldLocked(*socket, &cancelled, WSA_OPERATION_ABORTED);
     for (Operation* op : cancelled) {
       op->error = WSA_OPERATION_ABORTED;
       BindToPortLocked(*socket, op);
     }
   }
-  if (cancelled.empty()) return issuer == nullptr ? ERROR_NOT_FOUND : 0;  // CancelIo has nothing to report
+  if (!found) return issuer == nullptr ? ERROR_NOT_FOUND : 0;  // CancelIo has nothing to report
   for (Operation* op : cancelled) {
     if (op->kind == OpKind::Accept) {
       if (SocketPtr acceptSocket = FindSocket(op->extension.acceptSocket)) {

@@ -1,5 +1,7 @@
 // A socket of the emulation: an O_NONBLOCK fd plus the Winsock state Linux does not keep for us.
 #pragma once
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -20,7 +22,15 @@ namespace wsn::posix {
 
 enum class ConnectState : uint8_t { Idle, Connecting, Connected, Failed };
 
-struct Socket {
+// A transfer the io_uring engine handed to the kernel: the operation (a queue head, or one being cancelled
+// that was one), the msghdr the kernel reads while it runs, and the error it ends with if it was cancelled.
+struct KernelTransfer {
+  Operation* op = nullptr;
+  uint32_t abortError = 0;  // nonzero: taken out of its queue (CancelIoEx, closesocket); its entry reports this
+  msghdr message{};
+};
+
+struct Socket : std::enable_shared_from_this<Socket> {
   Socket(uint32_t h, int descriptor, EnvState* creator, EnginePtr e)
       : handle(h), fd(descriptor), owner(creator), engine(std::move(e)) {}
 
@@ -50,6 +60,12 @@ struct Socket {
   OperationQueue readQueue;   // overlapped receives, filled in the order they were posted
   OperationQueue writeQueue;  // overlapped sends (and a ConnectEx), written in order, each one whole
   OperationQueue acceptQueue; // a listener's AcceptEx calls, served in the order they were posted
+
+  // The io_uring engine: at most one receive and one send in the kernel at a time, and the socket itself kept
+  // alive (even closed) until the kernel reported both back.
+  KernelTransfer kernelRead, kernelWrite;
+  std::shared_ptr<Socket> heldForKernel;
+  char peekByte = 0;          // where a zero-byte receive's MSG_PEEK probe lands
 
   // Completion port association (CreateIoCompletionPort), for the socket's life.
   PortPtr port;

@@ -61,10 +61,26 @@ static uint32_t SendBlocker(Socket& socket) {
 }
 
 // Linux reports a reset once, to whichever call meets it first; Windows keeps failing receives with it.
-static uint32_t ConnectionError(Socket& socket, int error) {
+uint32_t ConnectionError(Socket& socket, int error) {
   uint32_t wsaError = WsaErrorFromErrno(error);
   if (wsaError == WSAECONNRESET) socket.resetSeen = true;
   return wsaError;
+}
+
+size_t ReceiveLength(const Operation* op) { return TotalLength(op->slices.data(), op->slices.size()); }
+
+void SettleReceive(Socket& socket, Operation* op, ssize_t result) {
+  if (result < 0) {
+    op->error = ConnectionError(socket, static_cast<int>(-result));
+    return;
+  }
+  op->transferred = static_cast<size_t>(result);
+  op->error = kNoError;
+  // A stream receive that came back short took everything there was: the next edge says when more arrives.
+  if (result > 0 && (op->msgFlags & MSG_PEEK) == 0 && !socket.hangupSeen &&
+      static_cast<size_t>(result) < ReceiveLength(op)) {
+    socket.readable = false;
+  }
 }
 
 // Tries `op` once. Returns false if it would block (op untouched), true if it finished (op->error/transferred).
@@ -75,36 +91,39 @@ bool TryReceive(Socket& socket, Operation* op) {
     return true;
   }
   ssize_t received = ReceiveOnce(socket, op->slices.data(), op->slices.size(), static_cast<int>(op->msgFlags));
-  if (received >= 0) {
-    op->transferred = static_cast<size_t>(received);
-    op->error = kNoError;
-    // A stream receive that came back short took everything there was: the next edge says when more arrives.
-    if (received > 0 && (op->msgFlags & MSG_PEEK) == 0 && !socket.hangupSeen &&
-        static_cast<size_t>(received) < TotalLength(op->slices.data(), op->slices.size())) {
-      socket.readable = false;
-    }
-    return true;
-  }
-  if (WouldBlock(errno)) {
+  if (received < 0 && WouldBlock(errno)) {
     socket.readable = false;
     return false;
   }
-  op->error = ConnectionError(socket, errno);
+  SettleReceive(socket, op, received < 0 ? -errno : received);
   return true;
+}
+
+bool SendComplete(Operation* op) {
+  auto& slices = op->slices;
+  while (op->nextSlice < slices.size() && slices[op->nextSlice].len == 0) op->nextSlice++;
+  return op->nextSlice == slices.size();
+}
+
+void AdvanceSend(Operation* op, size_t sent) {
+  op->transferred += sent;
+  // Advance the owned slice copy past what the kernel took.
+  for (size_t left = sent; left > 0;) {
+    IoSlice& slice = op->slices[op->nextSlice];
+    size_t step = left < slice.len ? left : slice.len;
+    slice.base = static_cast<char*>(slice.base) + step;
+    slice.len -= step;
+    left -= step;
+    if (slice.len == 0) op->nextSlice++;
+  }
 }
 
 // Sends from op->nextSlice on until everything is written or the socket is full.
 bool TrySend(Socket& socket, Operation* op) {
-  auto& slices = op->slices;
-  for (;;) {
-    while (op->nextSlice < slices.size() && slices[op->nextSlice].len == 0) op->nextSlice++;
-    if (op->nextSlice == slices.size()) {
-      op->error = kNoError;
-      return true;
-    }
+  while (!SendComplete(op)) {
     msghdr message{};
-    message.msg_iov = reinterpret_cast<iovec*>(slices.data() + op->nextSlice);
-    message.msg_iovlen = slices.size() - op->nextSlice;
+    message.msg_iov = reinterpret_cast<iovec*>(op->slices.data() + op->nextSlice);
+    message.msg_iovlen = op->slices.size() - op->nextSlice;
     ssize_t sent = sendmsg(socket.fd, &message, MSG_NOSIGNAL | static_cast<int>(op->msgFlags));
     if (sent < 0) {
       if (errno == EINTR) continue;
@@ -115,20 +134,14 @@ bool TrySend(Socket& socket, Operation* op) {
       op->error = ConnectionError(socket, errno);  // a send that meets the reset records it for receives
       return true;
     }
-    op->transferred += static_cast<size_t>(sent);
-    // Advance the owned slice copy past what the kernel took.
-    for (size_t left = static_cast<size_t>(sent); left > 0;) {
-      IoSlice& slice = slices[op->nextSlice];
-      size_t step = left < slice.len ? left : slice.len;
-      slice.base = static_cast<char*>(slice.base) + step;
-      slice.len -= step;
-      left -= step;
-      if (slice.len == 0) op->nextSlice++;
-    }
+    AdvanceSend(op, static_cast<size_t>(sent));
   }
+  op->error = kNoError;
+  return true;
 }
 
 void DrainReadQueue(Socket& socket) {
+  if (KernelTransfers(socket)) return SubmitQueueHeadsLocked(socket);
   auto& queue = socket.readQueue;
   while (!queue.empty() && (socket.readable || socket.resetSeen)) {
     Operation* op = queue.front();
@@ -142,13 +155,16 @@ void DrainReadQueue(Socket& socket) {
 
 void DrainWriteQueue(Socket& socket) {
   auto& queue = socket.writeQueue;
+  const bool kernelSends = KernelTransfers(socket);
   while (!queue.empty() && (socket.writable || queue.front()->kind == OpKind::Connect)) {
     Operation* op = queue.front();
+    if (kernelSends && op->kind != OpKind::Connect) break;  // a ConnectEx connects on readiness, sends go to the kernel
     if (!(op->kind == OpKind::Connect ? TryConnect(socket, op) : TrySend(socket, op))) return;
     queue.pop_front();
     BindToPortLocked(socket, op);
     backend::AnnounceCompletion(op);
   }
+  if (kernelSends) SubmitQueueHeadsLocked(socket);
 }
 
 void CompletedAtOnceLocked(Socket& socket, Operation* op) {
@@ -162,6 +178,7 @@ void QueueLocked(Socket& socket, OperationQueue& queue, Operation* op) {
   op->socket = &socket;
   op->env->operationsInFlight.fetch_add(1, std::memory_order_relaxed);
   queue.push_back(op);
+  if (KernelTransfers(socket)) SubmitQueueHeadsLocked(socket);
 }
 
 void BindToPortLocked(Socket& socket, Operation* op) {

@@ -88,6 +88,8 @@ void CloseRemovedSocket(Socket& socket, std::deque<Operation*>* aborted) {
   socket.writeQueue.TakeAll(aborted);
   socket.acceptQueue.TakeAll(aborted);
   for (size_t i = before; i < aborted->size(); i++) BindToPortLocked(socket, (*aborted)[i]);
+  CancelKernelHeldLocked(socket, aborted, 0);
+  SubmitBeforeFdChangeLocked(socket);
   close(socket.fd);  // SO_LINGER {1, 0} makes this send an RST, as on Windows
 }
 

@@ -65,6 +65,10 @@ void CloseChannel(EnvState* env) {
 // Windows' kernel completes operations by itself: nothing waits to be driven.
 void PollCompletions(EnvState*) {}
 
+EngineInfo DescribeEngine() {
+  return {"winsock", "Windows: the real Winsock functions and completion ports"};
+}
+
 ResourceCounts CountResources() {
   std::lock_guard<std::mutex> lock(Win().mutex);
   ResourceCounts counts;
