@@ -3,6 +3,7 @@ import {
   type ParsedCommandLine, type ProtocolName,
 } from '@overlapped/cli';
 import { STRATEGY_NAMES, type StrategyName } from '@overlapped/core';
+import { getEngine } from '@overlapped/winsock-native';
 
 /** What --lecture runs: the lecture's programs on @overlapped/winsock-native, line by line (src/lecture/). */
 export const LECTURE_NAMES = ['event', 'callback', 'iocp', 'proactor'] as const;
@@ -28,6 +29,12 @@ export interface ServerOptions {
   chat: boolean;
   quiet: boolean;
   maxSessions: number | undefined;
+}
+
+/** The engine under @overlapped/winsock-native in this process, and why: "io_uring (Linux 6.1 accepts io_uring)". */
+export function describeEngine(): string {
+  const engine = getEngine();
+  return `${engine.name} (${engine.reason})`;
 }
 
 export const HELP = `Usage: game-server [options]
@@ -57,6 +64,10 @@ Options:
   --threads <n>            with --lecture iocp: worker threads waiting on the completion port
                            (1..${MAX_IOCP_THREADS}, default ${DEFAULT_IOCP_THREADS} as in the lecture)
   -h, --help               show this help
+
+Engine: ${describeEngine()}
+  (Linux: OVERLAPPED_BACKEND=io_uring or OVERLAPPED_BACKEND=epoll chooses; unset, io_uring runs
+  where the kernel allows it)
 
 Ctrl-C (SIGINT) or SIGTERM closes every session and exits with code 0.`;
 

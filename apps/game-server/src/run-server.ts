@@ -1,5 +1,6 @@
 import { onStopSignal, untilStopSignal } from '@overlapped/cli';
 import { ServerService, createStrategy, type Session } from '@overlapped/core';
+import { getEngine } from '@overlapped/winsock-native';
 import type { ServerOptions } from './cli-args.js';
 import { GamePacketSession } from './game-packet-session.js';
 import { RawSession } from './raw-session.js';
@@ -37,7 +38,8 @@ export async function runServer(options: ServerOptions): Promise<void> {
     options.maxSessions && `max ${options.maxSessions} sessions`,
   ];
   console.log(
-    `Listening on ${bound.host}:${bound.port} (strategy ${options.strategy}, protocol ${options.protocol}` +
+    `Listening on ${bound.host}:${bound.port} (strategy ${options.strategy}, protocol ${options.protocol}, ` +
+      `engine ${getEngine().name}` +
       `${extras.filter(Boolean).map((extra) => `, ${extra}`).join('')})`,
   );
   stats?.start();

@@ -39,11 +39,23 @@ export interface ChildResult {
   stderr: string;
 }
 
+export interface ChildOptions {
+  onLine?: (line: string) => void;
+  nodeArgs?: string[];
+  limitMs?: number;
+  /** Added to this process's environment (undefined: removed from it). */
+  env?: Record<string, string | undefined>;
+  /** A program that runs node (its path and arguments come after): a sandbox such as without-io-uring. */
+  launcher?: string;
+}
+
 /** Runs the script; `onLine` sees each stdout line as it comes; `limitMs` (default CHILD_LIMIT_MS) is when it is killed. */
-export function runChild(script: string, opts: { onLine?: (line: string) => void; nodeArgs?: string[]; limitMs?: number } = {}) {
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function runChild(script: string, opts: ChildOptions = {}) {
+  const args = [...(opts.nodeArgs ?? []), '--input-type=module', '-e', script];
+  const [command, commandArgs] = opts.launcher === undefined ? [process.execPath, args] : [opts.launcher, [process.execPath, ...args]];
+  const env = { ...process.env, ...opts.env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  const child: ChildProcess = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
