@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SERVERS, selectByName } from './lib/config.mjs';
-import { ensureAppsBuilt } from './lib/prepare.mjs';
+import { SERVERS, describeChoices, selectByName, serverEnv } from './lib/config.mjs';
+import { checkEngines, ensureAppsBuilt } from './lib/prepare.mjs';
 
 const SHORT = 200;
 const LONG = 1000;
@@ -28,6 +28,7 @@ const RUN_TIMEOUT_MS = 600_000;
 
 const { values } = parseArgs({
   options: {
+    // A strategy without an engine means it on every engine (io_uring, epoll).
     servers: { type: 'string', default: 'game-server-event,game-server-callback,game-server-iocp,node-net' },
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '3' },
@@ -39,7 +40,8 @@ if (values.help) {
 
 User-space instructions per echoed 100-byte message of each Node server (callgrind), over a ping-pong of
 N connections (default 50) x ${SHORT} and x ${LONG} round trips; the median of --rounds such pairs (default 3).
-Servers: ${SERVERS.filter((s) => s.node).map((s) => s.id).join(', ')}.`);
+Each game-server strategy runs once per engine (OVERLAPPED_BACKEND); an engine that cannot run here is left out.
+Servers: ${describeChoices(SERVERS.filter((s) => s.node))}.`);
   process.exit(0);
 }
 if (spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status !== 0) {
@@ -56,13 +58,20 @@ if (!Number.isInteger(rounds) || rounds < 1 || rounds > 9) {
   console.error(`instructions: --rounds must be an integer in 1..9, got ${values.rounds}`);
   process.exit(1);
 }
-const servers = selectByName(SERVERS, values.servers, 'server').filter((server) => server.node);
+const selected = selectByName(SERVERS, values.servers, 'server').filter((server) => server.node);
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
-const paths = { benchDir, repoRoot, gameServerMain: join(repoRoot, 'apps', 'game-server', 'dist', 'main.js') };
-if (servers.some((server) => server.needsApps)) {
+const paths = {
+  benchDir,
+  repoRoot,
+  gameServerMain: join(repoRoot, 'apps', 'game-server', 'dist', 'main.js'),
+  addonEntry: join(repoRoot, 'packages', 'winsock-native', 'dist', 'index.js'),
+};
+if (selected.some((server) => server.needsApps)) {
   for (const note of ensureAppsBuilt(paths, (line) => console.error(line))) console.error(`note: ${note}`);
 }
+const { servers, notes: engineNotes } = checkEngines(selected, paths);
+for (const note of engineNotes) console.error(`note: ${note}`);
 const work = mkdtempSync(join(tmpdir(), 'overlapped-instructions-'));
 
 /** Runs `server` under callgrind for `roundTrips` per connection; resolves with its user-space instruction total. */
@@ -71,7 +80,7 @@ function countInstructions(server, roundTrips) {
     const child = spawn('valgrind', [
       '--tool=callgrind', '--smc-check=all', `--callgrind-out-file=${join(work, 'callgrind.out')}`,
       process.execPath, ...server.args(paths),
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv(server) });
     let stderr = '';
     let stdout = '';
     const deadline = setTimeout(() => {
@@ -146,8 +155,9 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 const reference = rows.find((row) => row.name === 'node:net');
-console.log(`\nserver                instructions/msg${reference ? '  x node:net' : ''}`);
+const nameWidth = Math.max(22, ...rows.map((row) => row.name.length + 2));
+console.log(`\n${'server'.padEnd(nameWidth)}instructions/msg${reference ? '  x node:net' : ''}`);
 for (const row of rows) {
   const ratio = reference ? `  ${(row.perMessage / reference.perMessage).toFixed(2).padStart(9)}x` : '';
-  console.log(`${row.name.padEnd(22)}${String(Math.round(row.perMessage)).padStart(16)}${ratio}`);
+  console.log(`${row.name.padEnd(nameWidth)}${String(Math.round(row.perMessage)).padStart(16)}${ratio}`);
 }

@@ -8,25 +8,38 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { renderChart } from './lib/chart.mjs';
 import { canPinCpus, stopAllChildren } from './lib/child.mjs';
-import { LOADS, PROFILES, SERVERS, describeLoad, selectByName, warmupFor } from './lib/config.mjs';
+import { ENGINES, LOADS, PROFILES, SERVERS, describeChoices, describeLoad, selectByName, warmupFor } from './lib/config.mjs';
 import { measureRun } from './lib/measure.mjs';
-import { buildNative, ensureAppsBuilt } from './lib/prepare.mjs';
+import { buildNative, checkEngines, ensureAppsBuilt } from './lib/prepare.mjs';
 import { QuietMachine } from './lib/quiet.mjs';
 import { clockTicksPerSecond, machineInfo } from './lib/proc.mjs';
-import { summarizeLoad } from './lib/summary.mjs';
-import { formatTable } from './lib/table.mjs';
+import { checkIoUringTarget, summarizeLoad } from './lib/summary.mjs';
+import { formatTable, formatTargetChecks } from './lib/table.mjs';
+
+/** A long list for the help: wrapped to 110 columns, every line indented under the options' text. */
+function wrapList(text, indent) {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    if (lines.at(-1) && indent + lines.at(-1).length + 1 + word.length > 110) lines.push('');
+    lines[lines.length - 1] += lines.at(-1) ? ` ${word}` : word;
+  }
+  return lines.map((line) => `${' '.repeat(indent)}${line}`).join('\n');
+}
 
 const HELP = `Usage: pnpm bench [options]      (or: node bench/run.mjs [options])
 
-Runs every server under every load, one at a time, and prints one table block per load.
-Results also go to bench/results/latest.json and bench/results/latest.svg.
+Runs every server under every load, one at a time, and prints one table block per load, then the io_uring
+target's checks (ratios marked pass or FAIL, never a failed run). Each game-server strategy runs once per
+engine, OVERLAPPED_BACKEND=${ENGINES.join(' then ')}; an engine the addon cannot run here is left out, with the
+reason. Results also go to bench/results/latest.json and bench/results/latest.svg.
 
 Options:
-  --quick              1 round, 1 s warm-up, 2 s windows, four loads: about a minute
+  --quick              1 round, 1 s warm-up, 2 s windows, four loads: about 3 minutes
   --rounds <n>         rounds per server and load; the median is reported (default 3, --quick 1)
   --warmup <s>         seconds of traffic before the window (default 2, --quick 1; rate loads: at least 1.5 intervals)
   --measure <s>        seconds in the measured window (default 5, --quick 2)
-  --servers <a,b>      only these servers: ${SERVERS.map((server) => server.id).join(', ')}
+  --servers <a,b>      only these servers (ids or display names; a strategy without its engine means both):
+${wrapList(describeChoices(SERVERS), 23)}
   --loads <x,y>        only these loads: ${LOADS.map((load) => load.name).join(', ')}
   --no-loop-delay      run the Node servers without the event-loop-delay preload (its 1 ms timer costs a little CPU)
   --no-wait-quiet      start each run at once instead of waiting (up to 30 s) for other processes to go idle
@@ -45,6 +58,7 @@ const paths = {
   loadgen: join(buildDir, 'loadgen'),
   loopDelayPreload: join(benchDir, 'preload', 'loop-delay.mjs'),
   gameServerMain: join(repoRoot, 'apps', 'game-server', 'dist', 'main.js'),
+  addonEntry: join(repoRoot, 'packages', 'winsock-native', 'dist', 'index.js'),
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -87,15 +101,20 @@ function parseSettings(argv) {
   };
 }
 
+/** Builds what is missing and checks the engines; returns the servers that can run (an engine may be left out). */
 function prepare(settings) {
   buildNative(paths);
-  const notes = settings.servers.some((server) => server.needsApps) ? ensureAppsBuilt(paths, log) : [];
-  for (const note of notes) log(`note: ${note}`);
+  const buildNotes = settings.servers.some((server) => server.needsApps) ? ensureAppsBuilt(paths, log) : [];
+  for (const note of buildNotes) log(`note: ${note}`);
+  const engines = checkEngines(settings.servers, paths);
+  if (engines.confirmed.length) log(`engines: ${engines.confirmed.join(', ')} confirmed by the addon's getEngine()`);
+  for (const note of engines.notes) log(`note: ${note}`);
+  if (engines.servers.length === 0) throw new Error('no server left to run');
   const cpuCount = machineInfo(repoRoot).nproc;
   const pinned = canPinCpus(cpuCount);
   if (pinned) log('pinning: server on CPU 0, load generator on CPU 1 (taskset)');
   else log(`not pinning CPUs: ${cpuCount < 2 ? 'fewer than 2 CPUs' : 'taskset not found (util-linux)'}; running unpinned`);
-  return { pinned, notes };
+  return { pinned, notes: [...buildNotes, ...engines.notes], servers: engines.servers };
 }
 
 function estimateSeconds(settings) {
@@ -130,14 +149,13 @@ async function measureAll(settings, context) {
         log(`[${runNumber}/${totalRuns}] ${load.name} / ${server.name} / round ${round}: ${formatRun(run)}`);
       }
     }
-    const serverNames = settings.servers.map((server) => server.name);
-    results.push({ load, rows: summarizeLoad(load, serverNames, runsByServer), runs: Object.fromEntries(runsByServer) });
+    results.push({ load, rows: summarizeLoad(load, settings.servers, runsByServer), runs: Object.fromEntries(runsByServer) });
   }
   context.quietWaitS = quiet.waitedMs / 1000;
   return results;
 }
 
-function writeResults(results, settings, context, startedAt) {
+function writeResults(results, targetChecks, settings, context, startedAt) {
   mkdirSync(resultsDir, { recursive: true });
   const machine = machineInfo(repoRoot);
   const durationS = (Date.now() - startedAt) / 1000;
@@ -156,6 +174,7 @@ function writeResults(results, settings, context, startedAt) {
     waitedForQuietMachineS: context.quietWaitS,
     notes: context.notes,
     loads: results.map(({ load, rows, runs }) => ({ ...load, description: describeLoad(load), servers: rows, runs })),
+    ioUringTarget: targetChecks,
   };
   const jsonPath = join(resultsDir, 'latest.json');
   const svgPath = join(resultsDir, 'latest.svg');
@@ -166,7 +185,7 @@ function writeResults(results, settings, context, startedAt) {
     `${rounds}, ${settings.measureS} s windows, ${machine.date.slice(0, 16).replace('T', ' ')} UTC` +
       (machine.git ? `, commit ${machine.git.commit}${machine.git.dirty ? ' + local changes' : ''}` : ''),
   ];
-  writeFileSync(svgPath, renderChart(results, settings.servers.map((server) => server.name), subtitle));
+  writeFileSync(svgPath, renderChart(results, settings.servers, subtitle));
   return { jsonPath, svgPath, durationS };
 }
 
@@ -190,14 +209,16 @@ async function main() {
     log(`bench: ${error.message}`);
     return 1;
   }
+  settings = { ...settings, servers: prepared.servers };
   const context = { pinned: prepared.pinned, notes: prepared.notes, clockTicks: clockTicksPerSecond() };
   log(
     `bench: ${settings.loads.length} load(s) x ${settings.servers.length} server(s) x ${settings.rounds} round(s), ` +
       `${settings.measureS} s windows, about ${Math.max(1, Math.round(estimateSeconds(settings) / 60))} min`,
   );
   const results = await measureAll(settings, context);
-  const { jsonPath, svgPath, durationS } = writeResults(results, settings, context, startedAt);
-  process.stdout.write(`\n${formatTable(results, settings)}\n\n`);
+  const targetChecks = checkIoUringTarget(results);
+  const { jsonPath, svgPath, durationS } = writeResults(results, targetChecks, settings, context, startedAt);
+  process.stdout.write(`\n${formatTable(results, settings)}\n\n${formatTargetChecks(targetChecks)}\n\n`);
   log(`bench: done in ${durationS.toFixed(0)} s; wrote ${jsonPath} and ${svgPath}`);
   return 0;
 }

@@ -1,8 +1,10 @@
 // latest.svg: server CPU per message relative to the C epoll server, grouped by load, one bar per server.
 // Hand-written SVG: a fixed layout, no dependencies.
-import { REFERENCE } from './config.mjs';
+import { BASELINE_ENGINE, REFERENCE } from './config.mjs';
 
 const COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#9c755f', '#e15759', '#76b7b2'];
+const BASELINE_ENGINE_OPACITY = 0.45;
+const LEGEND_ROW_HEIGHT = 18;
 const BAR_WIDTH = 22;
 const BAR_GAP = 4;
 const GROUP_GAP = 36;
@@ -22,15 +24,46 @@ function axisTicks(largest) {
 }
 
 /**
+ * One color per family, so a strategy keeps its color on every engine; on the baseline engine (epoll) the bar
+ * is paler, and each io_uring bar stands next to its epoll twin in the same hue.
+ */
+function barFills(servers) {
+  const families = [...new Set(servers.map((server) => server.family ?? server.id))];
+  return servers.map((server) => {
+    const color = COLORS[families.indexOf(server.family ?? server.id) % COLORS.length];
+    return server.engine === BASELINE_ENGINE ? `fill="${color}" fill-opacity="${BASELINE_ENGINE_OPACITY}"` : `fill="${color}"`;
+  });
+}
+
+/** Legend entries left to right, wrapped onto a new row where the next one would pass `right`. */
+function legendLayout(names, left, right) {
+  let x = left;
+  let row = 0;
+  return names.map((name) => {
+    const entryWidth = 28 + name.length * 7;
+    if (x > left && x + entryWidth > right) {
+      x = left;
+      row++;
+    }
+    const entry = { x, row };
+    x += entryWidth;
+    return entry;
+  });
+}
+
+/**
  * @param {{ load: object, rows: object[] }[]} results
- * @param {string[]} serverNames
+ * @param {object[]} servers in display order (config.mjs SERVERS entries)
  * @param {string[]} subtitleLines the machine and the run, under the title
  */
-export function renderChart(results, serverNames, subtitleLines) {
+export function renderChart(results, servers, subtitleLines) {
+  const serverNames = servers.map((server) => server.name);
+  const fills = barFills(servers);
   const groupWidth = serverNames.length * (BAR_WIDTH + BAR_GAP) - BAR_GAP;
   const plotWidth = Math.max(results.length * (groupWidth + GROUP_GAP), 600); // room for the title lines
   const width = MARGIN.left + plotWidth + MARGIN.right;
-  const legendHeight = 20;
+  const legend = legendLayout(serverNames, MARGIN.left, MARGIN.left + plotWidth);
+  const legendHeight = 20 + LEGEND_ROW_HEIGHT * Math.max(0, ...legend.map((entry) => entry.row));
   const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom + legendHeight;
   const values = results.flatMap(({ rows }) => rows.map((row) => row.cpuVsC).filter((value) => value != null));
   const ticks = axisTicks(Math.max(0, ...values));
@@ -64,7 +97,7 @@ export function renderChart(results, serverNames, subtitleLines) {
       }
       const top = y(value);
       parts.push(
-        `<rect x="${x}" y="${top}" width="${BAR_WIDTH}" height="${y(0) - top}" fill="${COLORS[serverIndex % COLORS.length]}"><title>${escapeXml(`${load.name}, ${name}: ${value.toFixed(2)}x`)}</title></rect>`,
+        `<rect x="${x}" y="${top}" width="${BAR_WIDTH}" height="${y(0) - top}" ${fills[serverIndex]}><title>${escapeXml(`${load.name}, ${name}: ${value.toFixed(2)}x`)}</title></rect>`,
         `<text x="${x + BAR_WIDTH / 2}" y="${top - 3}" text-anchor="middle" font-size="9">${value.toFixed(1)}</text>`,
       );
     });
@@ -72,14 +105,13 @@ export function renderChart(results, serverNames, subtitleLines) {
   });
   parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${y(0)}" y2="${y(0)}" stroke="#333"/>`);
 
-  let legendX = MARGIN.left;
-  const legendY = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom - 10;
   serverNames.forEach((name, serverIndex) => {
+    const { x, row } = legend[serverIndex];
+    const legendY = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom - 10 + row * LEGEND_ROW_HEIGHT;
     parts.push(
-      `<rect x="${legendX}" y="${legendY - 9}" width="10" height="10" fill="${COLORS[serverIndex % COLORS.length]}"/>`,
-      `<text x="${legendX + 14}" y="${legendY}">${escapeXml(name)}</text>`,
+      `<rect x="${x}" y="${legendY - 9}" width="10" height="10" ${fills[serverIndex]}/>`,
+      `<text x="${x + 14}" y="${legendY}">${escapeXml(name)}</text>`,
     );
-    legendX += 28 + name.length * 7;
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

@@ -154,15 +154,19 @@ export async function stopAllChildren() {
   await Promise.all([...live].map((child) => child.stop(1000)));
 }
 
-/** Runs a command to completion with a timeout (cmake, make, pnpm build). */
-export function runToCompletion(file, args, { cwd, timeoutMs, inherit = false }) {
+/**
+ * Runs a command to completion with a timeout (cmake, make, pnpm build, the engine probe). `output` is stdout
+ * and stderr together (what a failure says); `stdout` alone is what a probe answers.
+ */
+export function runToCompletion(file, args, { cwd, timeoutMs, inherit = false, env = process.env }) {
   const result = spawnSync(file, args, {
     cwd,
+    env,
     timeout: timeoutMs,
     killSignal: 'SIGKILL',
     stdio: inherit ? 'inherit' : 'pipe',
     encoding: 'utf8',
   });
-  if (result.error) return { ok: false, output: result.error.message };
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+  if (result.error) return { ok: false, output: result.error.message, stdout: '' };
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`, stdout: result.stdout ?? '' };
 }

@@ -25,7 +25,7 @@ export function describeLoad(load) {
   return `${each}, one message every ${every} each, ${when}`;
 }
 
-/** Full: 3 rounds of 5 s windows. --quick: one round of short windows on four loads, about a minute. */
+/** Full: 3 rounds of 5 s windows (about 20 minutes). --quick: one round of short windows on four loads, about 3 minutes. */
 export const PROFILES = {
   full: { rounds: 3, warmupS: 2, measureS: 5, loads: LOADS.map((load) => load.name) },
   quick: {
@@ -44,13 +44,29 @@ export function warmupFor(load, profileWarmupS) {
   return load.mode === 'rate' ? Math.max(profileWarmupS, (1.5 * load.intervalMs) / 1000) : profileWarmupS;
 }
 
-const GAME_SERVER_LISTENING = /^Listening on [\d.]+:(\d+)\b/;
+// The port, and the engine the game-server says it runs (builds before it printed one: no engine group).
+const GAME_SERVER_LISTENING = /^Listening on [\d.]+:(\d+)\b(?:.*\bengine ([\w-]+))?/;
 const BENCH_LISTENING = /^LISTENING (\d+)$/;
 
-function gameServer(strategy) {
+/**
+ * The addon's Linux engines, in the order each strategy runs on them. OVERLAPPED_BACKEND picks one per process;
+ * epoll is what io_uring is measured against (the "x epoll" column and the io_uring target).
+ */
+export const ENGINES = ['io_uring', 'epoll'];
+export const BASELINE_ENGINE = 'epoll';
+const STRATEGIES = ['event', 'callback', 'iocp'];
+
+/**
+ * One game-server strategy on one engine. `family` is the strategy on every engine: it is how a row finds the
+ * same strategy on epoll, and `--servers game-server-iocp` means both engines.
+ */
+function gameServer(strategy, engine) {
   return {
-    id: `game-server-${strategy}`,
-    name: `game-server ${strategy}`,
+    id: `game-server-${strategy}-${engine}`,
+    name: `game-server ${strategy} (${engine})`,
+    family: `game-server-${strategy}`,
+    engine,
+    env: { OVERLAPPED_BACKEND: engine },
     node: true,
     needsApps: true,
     listening: GAME_SERVER_LISTENING,
@@ -63,9 +79,7 @@ function gameServer(strategy) {
 }
 
 export const SERVERS = [
-  gameServer('event'),
-  gameServer('callback'),
-  gameServer('iocp'),
+  ...STRATEGIES.flatMap((strategy) => ENGINES.map((engine) => gameServer(strategy, engine))),
   {
     id: 'node-net',
     name: 'node:net',
@@ -82,6 +96,12 @@ export const SERVERS = [
   },
 ];
 
+/** The same server family (strategy) on another engine, if it is among servers. */
+export function onEngine(server, engine, servers) {
+  if (!server.family) return undefined;
+  return servers.find((other) => other.family === server.family && other.engine === engine);
+}
+
 export const REFERENCE = { c: 'C epoll', nodeNet: 'node:net' };
 
 /** The command line of a server: Node servers get the loop-delay preload via --import. */
@@ -91,18 +111,32 @@ export function serverCommand(server, paths, withLoopDelay) {
   return { file: process.execPath, args: [...preload, ...server.args(paths)] };
 }
 
-/** --servers and --loads take ids or display names, comma-separated, case-insensitive. */
+/** The environment of a server's process: the runner's, plus what the server sets (its engine). */
+export function serverEnv(server, extra = {}) {
+  return { ...process.env, ...server.env, ...extra };
+}
+
+/** The names --servers / --loads know, for the help and for an unknown name: ids, then the families. */
+export function describeChoices(all) {
+  const ids = all.map((item) => item.id ?? item.name).join(', ');
+  const families = [...new Set(all.map((item) => item.family).filter(Boolean))];
+  return families.length ? `${ids}; on every engine: ${families.join(', ')}` : ids;
+}
+
+const matchesName = (item, name) => [item.id, item.name, item.family].some((key) => key?.toLowerCase() === name);
+
+/**
+ * --servers and --loads take ids or display names, comma-separated, case-insensitive. A family (a strategy
+ * without its engine, `game-server-iocp`) picks the strategy on every engine.
+ */
 export function selectByName(all, wanted, kind) {
   if (!wanted) return all;
   const names = wanted.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
   const picked = [];
   for (const name of names) {
-    const found = all.find((item) => item.name.toLowerCase() === name || item.id?.toLowerCase() === name);
-    if (!found) {
-      const known = all.map((item) => item.id ?? item.name).join(', ');
-      throw new Error(`unknown ${kind} '${name}' (known: ${known})`);
-    }
-    picked.push(found);
+    const found = all.filter((item) => matchesName(item, name));
+    if (found.length === 0) throw new Error(`unknown ${kind} '${name}' (known: ${describeChoices(all)})`);
+    picked.push(...found);
   }
   return all.filter((item) => picked.includes(item)); // the canonical order, whatever order was typed
 }

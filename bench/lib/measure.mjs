@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Child, exitedWithin } from './child.mjs';
-import { MESSAGE_BYTES, serverCommand, warmupFor } from './config.mjs';
+import { MESSAGE_BYTES, serverCommand, serverEnv, warmupFor } from './config.mjs';
 import { otherProcessTicks, otherTicksBetween, readCpuTicks, readRssKb } from './proc.mjs';
 
 const SERVER_START_TIMEOUT_MS = 15_000;
@@ -115,10 +115,14 @@ export async function measureRun({ load, server, paths, settings, pinned, clockT
     const command = serverCommand(server, paths, Boolean(loopDelayFile));
     serverChild = new Child(`server ${server.name}`, command.file, command.args, {
       cpu: pinned ? SERVER_CPU : null,
-      env: { ...process.env, BENCH_LOOP_DELAY_FILE: loopDelayFile ?? '' },
+      env: serverEnv(server, { BENCH_LOOP_DELAY_FILE: loopDelayFile ?? '' }), // the engine, for a game-server
       cwd: paths.repoRoot,
     });
-    const [, port] = await serverChild.waitForLine(server.listening, SERVER_START_TIMEOUT_MS, 'listening line');
+    const [, port, ranEngine] = await serverChild.waitForLine(server.listening, SERVER_START_TIMEOUT_MS, 'listening line');
+    // The check at start covers the addon; this one the server itself: a row never measures another engine.
+    if (server.engine && ranEngine && ranEngine !== server.engine) {
+      throw new Error(`the server says it runs ${ranEngine}, not ${server.engine}`);
+    }
     const rssAtListenKb = readRssKb(serverChild.pid); // before any client: the baseline of RSS per session
 
     loadgen = new Child('load generator', paths.loadgen, loadgenArgs(load, port, warmupS, settings.measureS), {

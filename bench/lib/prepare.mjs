@@ -1,11 +1,15 @@
-// Before measuring: the C programs built (cmake + make into bench/build, only what changed), and the apps
-// built (`pnpm build` if the game-server's dist is missing; a note if a source is newer than its build).
+// Before measuring: the C programs built (cmake + make into bench/build, only what changed), the apps
+// built (`pnpm build` if the game-server's dist is missing; a note if a source is newer than its build), and
+// each engine the game-server rows ask for confirmed by the addon itself.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runToCompletion } from './child.mjs';
+import { serverEnv } from './config.mjs';
 
 const NATIVE_BUILD_TIMEOUT_MS = 120_000;
 const APPS_BUILD_TIMEOUT_MS = 600_000;
+const ENGINE_PROBE_TIMEOUT_MS = 15_000;
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -58,4 +62,45 @@ export function ensureAppsBuilt({ repoRoot, gameServerMain }, log) {
   return builds
     .filter(([source, output]) => newestMtime(join(repoRoot, source)) > newestMtime(join(repoRoot, output)))
     .map(([source]) => `${source} changed after its last build: run \`pnpm build\` to measure the current code`);
+}
+
+/**
+ * Why the addon, started with a server's environment (OVERLAPPED_BACKEND), does not run that server's engine:
+ * its own error (io_uring refused by the kernel or a seccomp filter), or the engine it ran instead. null if
+ * it runs the engine asked for.
+ */
+function engineProblem(server, { repoRoot, addonEntry }) {
+  const script =
+    `import(${JSON.stringify(pathToFileURL(addonEntry).href)})` +
+    '.then((addon) => console.log(addon.getEngine().name))' +
+    '.catch((error) => { console.error(error.message); process.exit(1); })';
+  const { ok, output, stdout } = runToCompletion(process.execPath, ['-e', script], {
+    cwd: repoRoot,
+    env: serverEnv(server),
+    timeoutMs: ENGINE_PROBE_TIMEOUT_MS,
+  });
+  if (!ok) return output.trim().split('\n')[0] || 'the probe failed without a message';
+  const ran = stdout.trim().split('\n').at(-1);
+  return ran === server.engine ? null : `the addon ran ${ran || 'no engine'} instead`;
+}
+
+/**
+ * Checks once, before any run, that each engine among the servers really runs: a row labelled io_uring that
+ * ran on epoll would compare epoll with itself. Servers on an engine that cannot run here are dropped, with
+ * the reason, so the rest is still measured.
+ * @returns {{ servers: object[], confirmed: string[], notes: string[] }}
+ */
+export function checkEngines(servers, paths) {
+  const problems = new Map();
+  for (const server of servers) {
+    if (server.engine && !problems.has(server.engine)) problems.set(server.engine, engineProblem(server, paths));
+  }
+  const confirmed = [...problems].filter(([, problem]) => !problem).map(([engine]) => engine);
+  const notes = [...problems]
+    .filter(([, problem]) => problem)
+    .map(([engine, problem]) => {
+      const dropped = servers.filter((server) => server.engine === engine).map((server) => server.name);
+      return `not measuring ${dropped.join(', ')}: OVERLAPPED_BACKEND=${engine} does not run here (${problem})`;
+    });
+  return { servers: servers.filter((server) => !problems.get(server.engine)), confirmed, notes };
 }

@@ -1,6 +1,7 @@
 // From rounds of runs to one row per server and load: the median of each metric over the rounds that
-// worked, and the ratios against the two reference servers measured in the same invocation.
-import { REFERENCE } from './config.mjs';
+// worked, the ratios against the two reference servers and against the same strategy on epoll, all measured
+// in the same invocation; and the io_uring engine's target, checked on those ratios.
+import { BASELINE_ENGINE, REFERENCE, onEngine } from './config.mjs';
 
 const BUSY_MACHINE_PERCENT = 10; // other processes using more than this much of a CPU in a window: a note
 const BEHIND_THRESHOLD = 0.95; // a rate load served below 95 % of its offered rate gets a note
@@ -42,10 +43,10 @@ function behindNote(load, runs) {
  * Medians over the rounds that worked, and of those, over the ones with a quiet machine if there are any:
  * a window shared with a compiler measures the compiler too.
  */
-function summarizeServer(load, serverName, runs) {
+function summarizeServer(load, server, runs) {
   const ok = runs.filter((run) => !run.error);
   const failed = runs.filter((run) => run.error);
-  const row = { server: serverName, rounds: runs.length, failedRounds: failed.length };
+  const row = { server: server.name, engine: server.engine ?? null, rounds: runs.length, failedRounds: failed.length };
   if (ok.length === 0) return { ...row, error: failed[0]?.error ?? 'not run' };
   const quiet = ok.filter((run) => !isBusy(run));
   const counted = quiet.length > 0 ? quiet : ok;
@@ -73,20 +74,62 @@ function summarizeServer(load, serverName, runs) {
 }
 
 /**
- * @param {string[]} serverNames in display order
- * @param {Map<string, object[]>} runsByServer each server's runs of this load, one per round
+ * @param {object[]} servers in display order (config.mjs SERVERS entries)
+ * @param {Map<string, object[]>} runsByServer each server's runs of this load, one per round, by server name
  */
-export function summarizeLoad(load, serverNames, runsByServer) {
-  const rows = serverNames.map((name) => summarizeServer(load, name, runsByServer.get(name) ?? []));
+export function summarizeLoad(load, servers, runsByServer) {
+  const rows = servers.map((server) => summarizeServer(load, server, runsByServer.get(server.name) ?? []));
   const reference = (name) => rows.find((row) => row.server === name && !row.error);
   const c = reference(REFERENCE.c);
   const nodeNet = reference(REFERENCE.nodeNet);
-  for (const row of rows) {
-    if (row.error) continue;
+  servers.forEach((server, i) => {
+    const row = rows[i];
+    if (row.error) return;
     row.cpuVsC = ratio(row.cpuUsPerMessage, c?.cpuUsPerMessage);
     row.cpuVsNodeNet = ratio(row.cpuUsPerMessage, nodeNet?.cpuUsPerMessage);
+    // Like with like: a strategy on io_uring against the same strategy on epoll (the epoll row is 1.00x).
+    const onBaseline = onEngine(server, BASELINE_ENGINE, servers);
+    row.cpuVsEpoll = onBaseline ? ratio(row.cpuUsPerMessage, reference(onBaseline.name)?.cpuUsPerMessage) : null;
     // Under a rate load every server that keeps up has the same throughput; only ping-pong tells them apart.
     row.throughputVsC = load.mode === 'pingpong' ? ratio(row.messagesPerS, c?.messagesPerS) : null;
-  }
+  });
   return rows;
+}
+
+/**
+ * The io_uring engine's goal (the issue it came from): on io_uring, every strategy's CPU per message at most
+ * 1.0x the C epoll server's under ping-pong and rate-500, and never above the same strategy on epoll.
+ */
+export const IO_URING_TARGET = {
+  engine: 'io_uring',
+  maxCpuVsC: 1.0,
+  cpuVsCApplies: (load) => load.mode === 'pingpong' || load.name === 'rate-500',
+  cpuVsCWhere: 'under ping-pong and rate-500', // cpuVsCApplies, in words
+  maxCpuVsEpoll: 1.0,
+};
+
+/** A ratio against its limit; pass is null when there is no ratio (a failed row, a reference not run). */
+function verdict(value, limit) {
+  const measured = value ?? null;
+  return { ratio: measured, limit, pass: measured == null ? null : measured <= limit };
+}
+
+/**
+ * One check per load and io_uring row. Reported, never enforced: on a shared 2-CPU machine one noisy window
+ * moves a ratio by 10 % or more, and the measurements are worth having either way.
+ * @param {{ load: object, rows: object[] }[]} results
+ * @returns {{ load: string, server: string, cpuVsC: object | null, cpuVsEpoll: object }[]} cpuVsC null where it is no target
+ */
+export function checkIoUringTarget(results) {
+  const target = IO_URING_TARGET;
+  return results.flatMap(({ load, rows }) =>
+    rows
+      .filter((row) => row.engine === target.engine)
+      .map((row) => ({
+        load: load.name,
+        server: row.server,
+        cpuVsC: target.cpuVsCApplies(load) ? verdict(row.cpuVsC, target.maxCpuVsC) : null,
+        cpuVsEpoll: verdict(row.cpuVsEpoll, target.maxCpuVsEpoll),
+      })),
+  );
 }
