@@ -1,6 +1,7 @@
 // Loads the native addon and types what it exports: a build from source (build/Release) or the prebuild for this
 // platform (prebuilds/, lib/platform.ts). Set OVERLAPPED_NATIVE_BUILD=asan to load the AddressSanitizer build
-// (scripts/build-asan.sh) instead.
+// (scripts/build-asan.sh) instead, or OVERLAPPED_NATIVE_BUILD=epoll-only for the build without liburing
+// (scripts/build-epoll-only.sh).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -195,12 +196,23 @@ function defineStateGetters(binding: NativeBinding): void {
   });
 }
 
+/** The repository's other builds of the addon (OVERLAPPED_NATIVE_BUILD), each in build-<name>/, and what makes it. */
+const NATIVE_FLAVOURS: Record<string, string> = {
+  asan: 'scripts/build-asan.sh',  // AddressSanitizer
+  'epoll-only': 'scripts/build-epoll-only.sh',  // as built where liburing is missing
+};
+
 function addonPath(): string {
   // lib/*.ts (tests) and dist/*.js (built) both sit one level below the package root.
   const root = fileURLToPath(new URL('..', import.meta.url));
-  if (process.env.OVERLAPPED_NATIVE_BUILD === 'asan') {
-    const path = join(root, 'build-asan', 'Release', 'winsock_native.node');
-    if (!existsSync(path)) throw new Error(`@overlapped/winsock-native: the ASan addon is missing at ${path}; run scripts/build-asan.sh first.`);
+  const flavour = process.env.OVERLAPPED_NATIVE_BUILD;
+  if (flavour !== undefined && flavour !== '') {
+    const script = NATIVE_FLAVOURS[flavour];
+    if (script === undefined) {
+      throw new Error(`@overlapped/winsock-native: OVERLAPPED_NATIVE_BUILD=${flavour} is not a build: use ${Object.keys(NATIVE_FLAVOURS).join(' or ')}, or leave it unset.`);
+    }
+    const path = join(root, `build-${flavour}`, 'Release', 'winsock_native.node');
+    if (!existsSync(path)) throw new Error(`@overlapped/winsock-native: the ${flavour} addon is missing at ${path}; run ${script} first.`);
     return path;
   }
   const unsupported = unsupportedReason(process.platform);

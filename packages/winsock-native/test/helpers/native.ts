@@ -11,7 +11,7 @@ const DIST = new URL('../../dist/index.js', import.meta.url).href;
 export const NATIVE_PREAMBLE = `
 const { createRequire } = await import('node:module');
 const { fileURLToPath } = await import('node:url');
-const nativeFlavour = process.env.OVERLAPPED_NATIVE_BUILD === 'asan' ? 'build-asan' : 'build';
+const nativeFlavour = process.env.OVERLAPPED_NATIVE_BUILD ? 'build-' + process.env.OVERLAPPED_NATIVE_BUILD : 'build';
 const native = createRequire(${JSON.stringify(DIST)})(fileURLToPath(new URL('../' + nativeFlavour + '/Release/winsock_native.node', ${JSON.stringify(DIST)})));
 let libHooks = null;
 {

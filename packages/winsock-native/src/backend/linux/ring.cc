@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "backend/linux/engine_state.h"
@@ -43,6 +44,7 @@ struct Ring {
   io_uring uring{};
   std::mutex submitMutex;  // the submission queue: any thread may add to it (a leaf lock)
   unsigned deferred = 0;   // prepared during the owner's turn, not handed to the kernel yet
+  bool pollFirst = false;  // the kernel takes IORING_RECVSEND_POLL_FIRST (Linux 5.19)
 };
 
 void RingDeleter::operator()(Ring* ring) const {
@@ -100,6 +102,9 @@ void SubmitTransferLocked(Socket& socket, Operation* op, bool write) {
   } else {
     io_uring_prep_recvmsg(sqe, socket.fd, &message, flags);
   }
+  // The readiness cache knows the socket is drained (or full): the kernel's first try would fail, so it is
+  // asked to wait for readiness first and spares that attempt.
+  if (ring.pollFirst && !(write ? socket.writable : socket.readable)) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
   io_uring_sqe_set_data64(sqe, TagOf(socket, write));
   CommitLocked(*socket.engine, ring);
 }
@@ -181,6 +186,28 @@ void OnTransferDone(Socket& socket, bool write, int result) {
   if (socket.kernelRead.op == nullptr && socket.kernelWrite.op == nullptr) release = std::move(socket.heldForKernel);
 }
 
+// The running kernel's version as major * 1000 + minor (6.18.44 -> 6018).
+int KernelVersion() {
+  utsname system{};
+  uname(&system);
+  int major = 0, minor = 0;
+  std::sscanf(system.release, "%d.%d", &major, &minor);
+  return major * 1000 + minor;
+}
+
+// Who refused io_uring_setup: the sysctl says whether it was the kernel's policy; otherwise a seccomp filter.
+std::string SetupRefusal(int result) {
+  if (result == -ENOSYS) return "the kernel has no io_uring";
+  int disabled = 0;
+  if (FILE* sysctl = std::fopen("/proc/sys/kernel/io_uring_disabled", "r")) {
+    if (std::fscanf(sysctl, "%d", &disabled) != 1) disabled = 0;
+    std::fclose(sysctl);
+  }
+  if (disabled == 2) return "kernel.io_uring_disabled=2 turns it off for every process";
+  if (disabled == 1) return "kernel.io_uring_disabled=1 allows it only to the group in kernel.io_uring_group";
+  return "refused by a seccomp filter: containers' default profiles refuse it";
+}
+
 }  // namespace
 
 bool ProbeRing(std::string* why) {
@@ -190,9 +217,7 @@ bool ProbeRing(std::string* why) {
   io_uring probeRing;
   const int result = io_uring_queue_init(2, &probeRing, 0);
   if (result < 0) {
-    *why = "io_uring_setup failed on " + kernel + ": " + std::strerror(-result) +
-           (result == -ENOSYS ? " (the kernel has no io_uring)"
-                              : " (refused by a seccomp filter, or by the kernel.io_uring_disabled sysctl)");
+    *why = "io_uring_setup failed on " + kernel + ": " + std::strerror(-result) + " (" + SetupRefusal(result) + ")";
     return false;
   }
   std::string missing;
@@ -227,6 +252,7 @@ RingPtr CreateRing(int socketsFd, std::string* error) {
     *error = std::string("io_uring_setup failed for this thread's ring: ") + std::strerror(-result);
     return nullptr;
   }
+  ring->pollFirst = KernelVersion() >= 5019;
   epoll_event event{};
   event.events = EPOLLIN;  // level-triggered: readable while the completion queue holds entries
   event.data.ptr = nullptr;  // not a socket
