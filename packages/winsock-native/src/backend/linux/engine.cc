@@ -140,7 +140,7 @@ void Turn(Engine& engine) {
   for (int round = 0; round < kTurnRounds && uv_hrtime() - start < kTurnBudgetNs; round++) {
     ConsumeWake(engine);
     const int handled = drain ? Drain(engine) : 0;
-    drain = handled == kBatch;
+    drain = handled >= kBatch;  // a full batch (of readiness, or of the ring's entries): more may be waiting
     if (DeliveryDue(engine.env)) {
       DeliverInScope(engine);
       SubmitDeferred(engine);  // what the deliveries posted (receives re-posted), in one io_uring_enter

@@ -33,7 +33,7 @@ namespace {
 
 constexpr unsigned kSubmissionEntries = 256;
 constexpr unsigned kCompletionEntries = 4096;  // more than that in flight overflows into the kernel's list (NODROP)
-constexpr unsigned kReapBatch = 128;
+constexpr unsigned kReapBatch = 128;  // per drain, as many as epoll_wait takes: a turn's rounds bound its time
 
 // A completion entry's user_data: the socket, and which of its two transfers. 0 is a cancel request's own entry.
 constexpr uint64_t kWriteBit = 1;
@@ -265,24 +265,20 @@ RingPtr CreateRing(int socketsFd, std::string* error) {
 
 int ReapRingLocked(Engine& engine) {
   Ring& ring = *engine.ring;
-  int total = 0;
-  for (;;) {
-    io_uring_cqe* entries[kReapBatch];
-    const unsigned count = io_uring_peek_batch_cqe(&ring.uring, entries, kReapBatch);
-    struct Done {
-      uint64_t tag;
-      int result;
-    } done[kReapBatch];
-    for (unsigned i = 0; i < count; i++) done[i] = {entries[i]->user_data, entries[i]->res};
-    io_uring_cq_advance(&ring.uring, count);  // the entries are copied: the kernel may reuse them
-    for (unsigned i = 0; i < count; i++) {
-      if (done[i].tag == 0) continue;  // a cancel request's own entry: its target reports for itself
-      OnTransferDone(*reinterpret_cast<Socket*>(done[i].tag & ~kWriteBit), (done[i].tag & kWriteBit) != 0,
-                     done[i].result);
-    }
-    total += static_cast<int>(count);
-    if (count < kReapBatch) return total;
+  io_uring_cqe* entries[kReapBatch];
+  const unsigned count = io_uring_peek_batch_cqe(&ring.uring, entries, kReapBatch);
+  struct Done {
+    uint64_t tag;
+    int result;
+  } done[kReapBatch];
+  for (unsigned i = 0; i < count; i++) done[i] = {entries[i]->user_data, entries[i]->res};
+  io_uring_cq_advance(&ring.uring, count);  // the entries are copied: the kernel may reuse them
+  for (unsigned i = 0; i < count; i++) {
+    if (done[i].tag == 0) continue;  // a cancel request's own entry: its target reports for itself
+    OnTransferDone(*reinterpret_cast<Socket*>(done[i].tag & ~kWriteBit), (done[i].tag & kWriteBit) != 0,
+                   done[i].result);
   }
+  return static_cast<int>(count);
 }
 
 void SubmitDeferred(Engine& engine) {
