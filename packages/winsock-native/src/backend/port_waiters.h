@@ -4,6 +4,7 @@
 // the backend's one lock. `unstacked(port)` is the backend's hook for a port that lost a waiter.
 #pragma once
 #include <algorithm>
+#include <deque>
 #include <vector>
 
 #include "backend/backend.h"
@@ -29,6 +30,13 @@ inline void Orphan(std::vector<PortPacket*>& packets, EnvState* env) {
   for (PortPacket* packet : packets) {
     if (packet->issuer == env) packet->issuer = nullptr;
   }
+}
+
+// An alertable dequeue with routines queued (and no packet) takes them and returns WAIT_IO_COMPLETION.
+inline bool TakeRoutinesLocked(EnvState* env, bool alertable, std::deque<Operation*>* routines) {
+  if (!alertable || env->routineQueue.empty()) return false;
+  routines->swap(env->routineQueue);
+  return true;
 }
 
 inline bool HasAlertablePortWaiterLocked(EnvState* env) {

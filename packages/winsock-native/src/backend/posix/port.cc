@@ -174,10 +174,7 @@ static uint32_t DequeueOutcomeLocked(EnvState* env, PortWaiter& waiter, std::vec
     TakeQueuedLocked(*waiter.port, waiter.max, out);
     return 0;
   }
-  if (waiter.alertable && !env->routineQueue.empty()) {
-    routines->swap(env->routineQueue);
-    return WAIT_IO_COMPLETION;
-  }
+  if (TakeRoutinesLocked(env, waiter.alertable, routines)) return WAIT_IO_COMPLETION;
   return kWaitRegistered;
 }
 

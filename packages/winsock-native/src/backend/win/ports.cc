@@ -390,10 +390,7 @@ static uint32_t DequeueOutcomeLocked(EnvState* env, PortWaiter& waiter, std::vec
     out->swap(waiter.packets);
     return 0;
   }
-  if (waiter.alertable && !env->routineQueue.empty()) {
-    routines->swap(env->routineQueue);
-    return WAIT_IO_COMPLETION;
-  }
+  if (TakeRoutinesLocked(env, waiter.alertable, routines)) return WAIT_IO_COMPLETION;
   return kWaitRegistered;
 }
 
@@ -415,10 +412,7 @@ uint32_t Dequeue(EnvState* env, const DequeueRequest& request, uint32_t timeoutM
   // A packet first: with one queued an alertable wait returns it and runs no routine.
   TakeNowLocked(*waiter.port, waiter.max, out, true);
   if (!out->empty()) return 0;
-  if (request.alertable && !env->routineQueue.empty()) {
-    routines->swap(env->routineQueue);
-    return WAIT_IO_COMPLETION;
-  }
+  if (TakeRoutinesLocked(env, request.alertable, routines)) return WAIT_IO_COMPLETION;
   if (timeoutMs == 0) return WAIT_TIMEOUT;
   EnvRecord& record = Win().envs[env];
   if (record.portWake == nullptr) record.portWake = CreateEventW(nullptr, FALSE, FALSE, nullptr);
