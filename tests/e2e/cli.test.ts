@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, startClient } from '../helpers/apps.js';
+import { getEngine } from '@overlapped/winsock-native';
+import { assertBuilt, startClient, startServer } from '../helpers/apps.js';
 import { Program, cleanUp } from '../helpers/program.js';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,16 @@ describe('command lines', () => {
     expect(help).toMatch(/^ +iocp +a completion port and --threads worker threads/m);
     expect(help).toMatch(/^ +proactor +the notes' multi-session server/m);
     expect(help).toMatch(/--threads <n> +with --lecture iocp: .*\n.*default 5/);
+  });
+
+  it('--help and the Listening line name the engine that runs (OVERLAPPED_BACKEND when it is set)', async () => {
+    const expected = getEngine().name;  // this process has the server's environment, so the same choice
+    if (process.env.OVERLAPPED_BACKEND) expect(expected).toBe(process.env.OVERLAPPED_BACKEND);
+    const help = new Program('game-server', SERVER, ['--help']);
+    await help.expectExit(0);
+    expect(help.lines.join('\n')).toMatch(new RegExp(`^Engine: ${expected} \\(.+\\)$`, 'm'));
+    const { program } = await startServer(['--quiet']);
+    expect(program.lines.find((line) => line.startsWith('Listening on'))).toMatch(new RegExp(`, engine ${expected}\\)$`));
   });
 
   it.each([
