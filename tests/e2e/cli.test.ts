@@ -29,6 +29,8 @@ describe('command lines', () => {
     expect(help.lines.join('\n')).toMatch(new RegExp(`^Engine: ${expected} \\(.+\\)$`, 'm'));
     const { program } = await startServer(['--quiet']);
     expect(program.lines.find((line) => line.startsWith('Listening on'))).toMatch(new RegExp(`, engine ${expected}\\)$`));
+    const lecture = await startServer(['--lecture', 'event']);
+    expect(lecture.program.lines[0]).toMatch(new RegExp(`^Listening on 127\\.0\\.0\\.1:${lecture.port} \\(engine ${expected}\\)$`));
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import {
   AF_INET, DWORD, FIONBIO, INT, INVALID_SOCKET, MAKEWORD, SOCKADDR_IN, SOCKET_ERROR, SOCK_STREAM, SOMAXCONN,
-  WSADATA, WSAEWOULDBLOCK, WSAGetLastError, WSAStartup, accept, bind, getsockname, htons, inet_pton, ioctlsocket,
-  listen, ntohs, socket, winsockError, type SOCKET,
+  WSADATA, WSAEWOULDBLOCK, WSAGetLastError, WSAStartup, accept, bind, getEngine, getsockname, htons, inet_pton,
+  ioctlsocket, listen, ntohs, socket, winsockError, type SOCKET,
 } from '@overlapped/winsock-native';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LectureStop } from './lecture-stop.js';
@@ -40,10 +40,11 @@ export function lectureListen(host: string, port: number): SOCKET {
   if (bind(listenSocket, serverAddr, SOCKADDR_IN_SIZE) === SOCKET_ERROR) throw winsockError('bind');
   if (listen(listenSocket, SOMAXCONN) === SOCKET_ERROR) throw winsockError('listen');
 
-  // Not in the lecture: with --port 0 the bound port is known only now, and tests read it from this line.
+  // Not in the lecture: with --port 0 the bound port is known only now, and tests read it from this line; the
+  // engine under winsock-native (io_uring or epoll on Linux) is said once, here.
   const bound = new SOCKADDR_IN();
   if (getsockname(listenSocket, bound, new INT(SOCKADDR_IN_SIZE)) === SOCKET_ERROR) throw winsockError('getsockname');
-  console.log(`Listening on ${host}:${ntohs(bound.sin_port)}`);
+  console.log(`Listening on ${host}:${ntohs(bound.sin_port)} (engine ${getEngine().name})`);
   console.log('Accept');
   return listenSocket;
 }
