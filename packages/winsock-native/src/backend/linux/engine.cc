@@ -68,8 +68,14 @@ void ConsumeWake(Engine& engine) {
   (void)bytes;  // EAGAIN: the writer has not written yet; its write will wake us again, harmlessly
 }
 
-// With engine.drainMutex held. Returns the number of readiness events handled.
-int DrainLocked(Engine& engine) {
+// What one drain took: readiness events and ring entries; `full`: either came as a whole batch, so more may wait.
+struct Drained {
+  int handled = 0;
+  bool full = false;
+};
+
+// With engine.drainMutex held.
+Drained DrainLocked(Engine& engine) {
   epoll_event events[kBatch];
   int count;
   do {
@@ -81,24 +87,24 @@ int DrainLocked(Engine& engine) {
   }
   // After the readiness: an edge for data a receive in the kernel took is followed by that receive's entry,
   // which then leaves the readiness cache as the data left the socket.
-  const int reaped = engine.ring ? ReapRingLocked(engine) : 0;
-  return std::max(count, 0) + reaped;
+  const int reaped = engine.ring ? ReapRingLocked(engine, kBatch) : 0;
+  return {std::max(count, 0) + reaped, count == kBatch || reaped == kBatch};
 }
 
-int Drain(Engine& engine) {
-  int handled;
+Drained Drain(Engine& engine) {
+  Drained drained;
   {
     std::lock_guard<std::mutex> lock(engine.drainMutex);
-    handled = DrainLocked(engine);
+    drained = DrainLocked(engine);
   }
   FlushWakes();
-  return handled;
+  return drained;
 }
 
 bool TryDrain(Engine& engine) {
   std::unique_lock<std::mutex> lock(engine.drainMutex, std::try_to_lock);
   if (!lock.owns_lock()) return false;  // its owner (or another waiter) is draining it right now
-  bool handled = DrainLocked(engine) > 0;
+  bool handled = DrainLocked(engine).handled > 0;
   lock.unlock();
   FlushWakes();
   return handled;
@@ -139,8 +145,7 @@ void Turn(Engine& engine) {
   const uint64_t start = uv_hrtime();
   for (int round = 0; round < kTurnRounds && uv_hrtime() - start < kTurnBudgetNs; round++) {
     ConsumeWake(engine);
-    const int handled = drain ? Drain(engine) : 0;
-    drain = handled >= kBatch;  // a full batch (of readiness, or of the ring's entries): more may be waiting
+    drain = drain && Drain(engine).full;
     if (DeliveryDue(engine.env)) {
       DeliverInScope(engine);
       SubmitDeferred(engine);  // what the deliveries posted (receives re-posted), in one io_uring_enter
@@ -260,7 +265,7 @@ bool DriveEngines(EnvState* self) {
   Engine& own = *self->channel->engine;
   SubmitDeferred(own);  // a blocking wait inside a turn: what the turn submitted must not wait for its end
   ConsumeWake(own);
-  bool handled = Drain(own) > 0;
+  bool handled = Drain(own).handled > 0;
   std::vector<EnginePtr> engines = SnapshotEngines();
   for (const EnginePtr& engine : engines) {
     if (engine.get() != &own) handled |= TryDrain(*engine);

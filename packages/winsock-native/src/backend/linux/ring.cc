@@ -33,7 +33,7 @@ namespace {
 
 constexpr unsigned kSubmissionEntries = 256;
 constexpr unsigned kCompletionEntries = 4096;  // more than that in flight overflows into the kernel's list (NODROP)
-constexpr unsigned kReapBatch = 128;  // per drain, as many as epoll_wait takes: a turn's rounds bound its time
+constexpr unsigned kReapBatch = 128;  // the most entries a drain takes (it asks for as many as epoll_wait takes)
 
 // A completion entry's user_data: the socket, and which of its two transfers. 0 is a cancel request's own entry.
 constexpr uint64_t kWriteBit = 1;
@@ -263,10 +263,10 @@ RingPtr CreateRing(int socketsFd, std::string* error) {
   return ring;
 }
 
-int ReapRingLocked(Engine& engine) {
+int ReapRingLocked(Engine& engine, int max) {
   Ring& ring = *engine.ring;
   io_uring_cqe* entries[kReapBatch];
-  const unsigned count = io_uring_peek_batch_cqe(&ring.uring, entries, kReapBatch);
+  const unsigned count = io_uring_peek_batch_cqe(&ring.uring, entries, std::min<unsigned>(max, kReapBatch));
   struct Done {
     uint64_t tag;
     int result;

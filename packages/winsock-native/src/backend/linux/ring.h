@@ -18,9 +18,9 @@ using RingPtr = std::unique_ptr<Ring, RingDeleter>;
 bool ProbeRing(std::string* why);
 // A ring whose fd is added to `socketsFd`; nullptr and *error if the kernel refuses one.
 RingPtr CreateRing(int socketsFd, std::string* error);
-// With engine.drainMutex held: settles up to one batch of what the completion queue reports (the rest keeps the
-// ring's fd readable for the next round). Returns how many entries it took.
-int ReapRingLocked(Engine& engine);
+// With engine.drainMutex held: settles up to `max` of the entries the completion queue holds (the rest keep the
+// ring's fd readable for the next round). Returns how many it took.
+int ReapRingLocked(Engine& engine, int max);
 // Hands the kernel what this thread's turn prepared in its ring: one io_uring_enter per delivery round.
 void SubmitDeferred(Engine& engine);
 

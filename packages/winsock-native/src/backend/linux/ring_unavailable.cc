@@ -16,7 +16,7 @@ RingPtr CreateRing(int, std::string* error) {
   return nullptr;
 }
 
-int ReapRingLocked(Engine&) { return 0; }
+int ReapRingLocked(Engine&, int) { return 0; }
 void SubmitDeferred(Engine&) {}
 bool KernelTransfers(const Socket&) { return false; }
 void SubmitQueueHeadsLocked(Socket&) {}
