@@ -94,4 +94,32 @@ describe('a completion while the issuing thread is busy', () => {
   it("a worker awaiting WSAWaitForMultipleEventsAsync on the main thread's receive event settles while the main thread busy-spins", async () => {
     await busyIssuerCase('async', 2000);
   });
+
+  // The worker's wait completes the first receive while the main thread spins, and so starts the second, queued
+  // behind it (on io_uring the worker submits it to the main thread's ring). The worker then exits: the receive is
+  // still the main thread's and still pending for Windows, so it completes with the next bytes, not aborted.
+  it('a receive the worker started for the main thread (the one queued behind the receive it completed) still completes after the worker exits', async () => {
+    const { client, server } = h.pair();
+    const posted = ['first', 'second'].map(() => {
+      const buf = Buffer.alloc(64);
+      const ov = new ws.WSAOVERLAPPED();
+      ov.hEvent = h.event();
+      h.expectPending(ws.WSARecv(server, [new ws.WSABUF(buf)], 1, new ws.DWORD(), new ws.DWORD(), ov, null), 'WSARecv on the main thread');
+      return { buf, ov };
+    });
+    const [first, second] = posted as [(typeof posted)[0], (typeof posted)[0]];
+    const { worker, report, errors } = await startWaiter(first.ov.hEvent, 'blocking', 5000);
+    h.send(client, 'hello');
+    const spin = spinUntilReported(report, 5000);
+    expect(spin.reported, `the worker's wait returned while this thread was busy (spun ${spin.spunMs} ms)`).toBe(true);
+    expect(Atomics.load(report, 1) >>> 0).toBe(ws.WSA_WAIT_EVENT_0);
+    await worker.terminate();
+    expect(errors).toEqual([]);
+    expect(first.buf.subarray(0, first.ov.InternalHigh).toString()).toBe('hello');
+    expect(second.ov.Internal, 'the second receive is still pending once the worker is gone').toBe(STATUS_PENDING);
+    h.send(client, 'world');
+    await h.waitEvent(second.ov.hEvent, 'the second receive');
+    expect(second.ov.Internal, 'the second receive succeeded').toBe(0);
+    expect(second.buf.subarray(0, second.ov.InternalHigh).toString()).toBe('world');
+  });
 });
