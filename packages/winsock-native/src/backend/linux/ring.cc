@@ -43,7 +43,7 @@ constexpr uint64_t kWriteBit = 1;
 struct Ring {
   io_uring uring{};
   std::mutex submitMutex;  // the submission queue: any thread may add to it (a leaf lock)
-  unsigned deferred = 0;   // prepared during the owner's turn, not handed to the kernel yet
+  unsigned deferred = 0;   // entries not handed to the kernel yet (prepared on the owner's turn, or a failed enter)
   bool pollFirst = false;  // the kernel takes IORING_RECVSEND_POLL_FIRST (Linux 5.19)
 };
 
@@ -58,12 +58,15 @@ Ring& RingOf(const Socket& socket) { return *socket.engine->ring; }
 
 uint64_t TagOf(Socket& socket, bool write) { return reinterpret_cast<uintptr_t>(&socket) | (write ? kWriteBit : 0); }
 
+// With ring.submitMutex held: hands the kernel every prepared entry. If io_uring_enter fails (EINTR, EAGAIN
+// when the kernel is short of memory), the entries stay in the queue and the owner's next round tries again.
+void EnterLocked(Ring& ring) { ring.deferred = io_uring_submit(&ring.uring) < 0 ? 1 : 0; }
+
 // With ring.submitMutex held.
 io_uring_sqe* NextEntryLocked(Ring& ring) {
   io_uring_sqe* sqe = io_uring_get_sqe(&ring.uring);
   while (sqe == nullptr) {  // the queue is full: hand it over and take a fresh entry
-    io_uring_submit(&ring.uring);
-    ring.deferred = 0;
+    EnterLocked(ring);
     sqe = io_uring_get_sqe(&ring.uring);
   }
   return sqe;
@@ -76,8 +79,7 @@ void CommitLocked(Engine& engine, Ring& ring) {
     ring.deferred++;
     return;
   }
-  io_uring_submit(&ring.uring);
-  ring.deferred = 0;
+  EnterLocked(ring);
 }
 
 // Under socket.mutex: `op` (the head of its queue) goes to the kernel.
@@ -122,8 +124,7 @@ void SubmitCancelLocked(Socket& socket, bool write) {
   io_uring_sqe* sqe = NextEntryLocked(ring);
   io_uring_prep_cancel64(sqe, TagOf(socket, write), 0);
   io_uring_sqe_set_data64(sqe, 0);
-  io_uring_submit(&ring.uring);  // at once, also on a turn: the fd may be closed right after
-  ring.deferred = 0;
+  EnterLocked(ring);  // at once, also on a turn: the fd may be closed right after
 }
 
 template <typename Container>
@@ -285,9 +286,7 @@ void SubmitDeferred(Engine& engine) {
   if (!engine.ring) return;
   Ring& ring = *engine.ring;
   std::lock_guard<std::mutex> lock(ring.submitMutex);
-  if (ring.deferred == 0) return;
-  io_uring_submit(&ring.uring);
-  ring.deferred = 0;
+  if (ring.deferred != 0) EnterLocked(ring);
 }
 
 bool KernelTransfers(const Socket& socket) { return socket.engine->ring != nullptr; }
