@@ -91,9 +91,23 @@ export const SERVERS = [
     id: 'c-epoll',
     name: 'C epoll',
     node: false,
+    binary: 'echoEpoll',
     listening: BENCH_LISTENING,
     args: () => ['0'],
   },
+  // The io_uring floor: what a C program pays on this kernel, once with the task work the addon's rings use
+  // (at once, interrupting the thread: the addon sleeps in epoll and serves several threads) and once deferred
+  // to its own io_uring_enter (what only a single-threaded ring owner can choose). Left out with the io_uring
+  // engine, and where liburing was missing when bench/native was built.
+  ...[['c-io_uring', 'C io_uring', 'normal'], ['c-io_uring-defer', 'C io_uring (defer)', 'defer']].map(([id, name, mode]) => ({
+    id,
+    name,
+    node: false,
+    binary: 'echoUring',
+    requires: 'io_uring',
+    listening: BENCH_LISTENING,
+    args: () => ['0', mode],
+  })),
 ];
 
 /** The same server family (strategy) on another engine, if it is among servers. */
@@ -106,7 +120,7 @@ export const REFERENCE = { c: 'C epoll', nodeNet: 'node:net' };
 
 /** The command line of a server: Node servers get the loop-delay preload via --import. */
 export function serverCommand(server, paths, withLoopDelay) {
-  if (!server.node) return { file: paths.echoEpoll, args: server.args(paths) };
+  if (!server.node) return { file: paths[server.binary], args: server.args(paths) };
   const preload = withLoopDelay ? ['--import', pathToFileURL(paths.loopDelayPreload).href] : [];
   return { file: process.execPath, args: [...preload, ...server.args(paths)] };
 }

@@ -2,7 +2,7 @@
 // built (`pnpm build` if the game-server's dist is missing; a note if a source is newer than its build), and
 // each engine the game-server rows ask for confirmed by the addon itself.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runToCompletion } from './child.mjs';
 import { serverEnv } from './config.mjs';
@@ -65,42 +65,51 @@ export function ensureAppsBuilt({ repoRoot, gameServerMain }, log) {
 }
 
 /**
- * Why the addon, started with a server's environment (OVERLAPPED_BACKEND), does not run that server's engine:
- * its own error (io_uring refused by the kernel or a seccomp filter), or the engine it ran instead. null if
- * it runs the engine asked for.
+ * Why the addon, started with OVERLAPPED_BACKEND=<engine>, does not run that engine: its own error (io_uring
+ * refused by the kernel or a seccomp filter), or the engine it ran instead. null if it runs the engine asked for.
  */
-function engineProblem(server, { repoRoot, addonEntry }) {
+function engineProblem(engine, { repoRoot, addonEntry }) {
   const script =
     `import(${JSON.stringify(pathToFileURL(addonEntry).href)})` +
     '.then((addon) => console.log(addon.getEngine().name))' +
     '.catch((error) => { console.error(error.message); process.exit(1); })';
   const { ok, output, stdout } = runToCompletion(process.execPath, ['-e', script], {
     cwd: repoRoot,
-    env: serverEnv(server),
+    env: serverEnv({ env: { OVERLAPPED_BACKEND: engine } }),
     timeoutMs: ENGINE_PROBE_TIMEOUT_MS,
   });
   if (!ok) return output.trim().split('\n')[0] || 'the probe failed without a message';
   const ran = stdout.trim().split('\n').at(-1);
-  return ran === server.engine ? null : `the addon ran ${ran || 'no engine'} instead`;
+  return ran === engine ? null : `the addon ran ${ran || 'no engine'} instead`;
 }
 
 /**
  * Checks once, before any run, that each engine among the servers really runs: a row labelled io_uring that
- * ran on epoll would compare epoll with itself. Servers on an engine that cannot run here are dropped, with
- * the reason, so the rest is still measured.
+ * ran on epoll would compare epoll with itself. Servers on an engine that cannot run here (a game-server on
+ * it, or a C program that `requires` it) are dropped, with the reason, so the rest is still measured; so is a
+ * C program the native build could not make.
  * @returns {{ servers: object[], confirmed: string[], notes: string[] }}
  */
 export function checkEngines(servers, paths) {
   const problems = new Map();
   for (const server of servers) {
-    if (server.engine && !problems.has(server.engine)) problems.set(server.engine, engineProblem(server, paths));
+    const engine = server.engine ?? server.requires;
+    if (engine && !problems.has(engine)) problems.set(engine, engineProblem(engine, paths));
+  }
+  const problemOf = (server) => {
+    const engineProblemText = problems.get(server.engine ?? server.requires);
+    if (engineProblemText) return `OVERLAPPED_BACKEND=${server.engine ?? server.requires} does not run here (${engineProblemText})`;
+    if (server.binary && !existsSync(paths[server.binary])) {
+      return `bench/native built no ${basename(paths[server.binary])} (liburing.h was missing: bash scripts/setup.sh installs liburing-dev)`;
+    }
+    return null;
+  };
+  const dropped = new Map();
+  for (const server of servers) {
+    const problem = problemOf(server);
+    if (problem) dropped.set(problem, [...(dropped.get(problem) ?? []), server.name]);
   }
   const confirmed = [...problems].filter(([, problem]) => !problem).map(([engine]) => engine);
-  const notes = [...problems]
-    .filter(([, problem]) => problem)
-    .map(([engine, problem]) => {
-      const dropped = servers.filter((server) => server.engine === engine).map((server) => server.name);
-      return `not measuring ${dropped.join(', ')}: OVERLAPPED_BACKEND=${engine} does not run here (${problem})`;
-    });
-  return { servers: servers.filter((server) => !problems.get(server.engine)), confirmed, notes };
+  const notes = [...dropped].map(([problem, names]) => `not measuring ${names.join(', ')}: ${problem}`);
+  return { servers: servers.filter((server) => !problemOf(server)), confirmed, notes };
 }

@@ -46,7 +46,9 @@ function behindNote(load, runs) {
 function summarizeServer(load, server, runs) {
   const ok = runs.filter((run) => !run.error);
   const failed = runs.filter((run) => run.error);
-  const row = { server: server.name, engine: server.engine ?? null, rounds: runs.length, failedRounds: failed.length };
+  const row = {
+    server: server.name, engine: server.engine ?? null, requires: server.requires ?? null, rounds: runs.length, failedRounds: failed.length,
+  };
   if (ok.length === 0) return { ...row, error: failed[0]?.error ?? 'not run' };
   const quiet = ok.filter((run) => !isBusy(run));
   const counted = quiet.length > 0 ? quiet : ok;
@@ -132,4 +134,20 @@ export function checkIoUringTarget(results) {
         cpuVsEpoll: verdict(row.cpuVsEpoll, target.maxCpuVsEpoll),
       })),
   );
+}
+
+/**
+ * What io_uring itself costs on this machine, under the loads the target names: the C io_uring programs
+ * against the C epoll server. A Node server cannot do better than the C program with the same task-work mode.
+ * @returns {{ load: string, server: string, cpuVsC: number }[]}
+ */
+export function ioUringFloor(results) {
+  const target = IO_URING_TARGET;
+  return results
+    .filter(({ load }) => target.cpuVsCApplies(load))
+    .flatMap(({ load, rows }) =>
+      rows
+        .filter((row) => row.requires === target.engine && row.cpuVsC != null)
+        .map((row) => ({ load: load.name, server: row.server, cpuVsC: row.cpuVsC })),
+    );
 }

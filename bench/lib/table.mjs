@@ -69,8 +69,11 @@ const TARGET_COLUMNS = [
   { title: 'CPU x same on epoll', value: (check) => verdictCell(check.cpuVsEpoll) },
 ];
 
-/** @param {ReturnType<import('./summary.mjs').checkIoUringTarget>} checks */
-export function formatTargetChecks(checks) {
+/**
+ * @param {ReturnType<import('./summary.mjs').checkIoUringTarget>} checks
+ * @param {ReturnType<import('./summary.mjs').ioUringFloor>} floor the C io_uring programs, for reference
+ */
+export function formatTargetChecks(checks, floor = []) {
   const target = IO_URING_TARGET;
   if (checks.length === 0) return `${target.engine} target: not checked (no ${target.engine} server in this run)`;
   const verdicts = checks.flatMap((check) => [check.cpuVsC, check.cpuVsEpoll]).filter((verdict) => verdict?.pass != null);
@@ -80,5 +83,8 @@ export function formatTargetChecks(checks) {
       `${target.cpuVsCWhere}, and at most ${times(target.maxCpuVsEpoll)} the same strategy's on epoll under every load`,
     ...alignedLines(TARGET_COLUMNS, checks.map((check) => TARGET_COLUMNS.map((column) => column.value(check)))),
     `${passed} of ${verdicts.length} checks pass${verdicts.length < checks.length * 2 ? ' ("-": no target on that load; n/a: a ratio is missing)' : ''}`,
+    ...(floor.length
+      ? [`for reference, io_uring itself here: ${floor.map((entry) => `${entry.server} ${times(entry.cpuVsC)} ${REFERENCE.c} (${entry.load})`).join(', ')}`]
+      : []),
   ].join('\n');
 }
