@@ -2,9 +2,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getEngine } from '@overlapped/winsock-native';
 import { assertBuilt, startClient, startServer } from '../helpers/apps.js';
 import { Program, cleanUp } from '../helpers/program.js';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const SERVER = fileURLToPath(new URL('../../apps/game-server/dist/main.js', import.meta.url));
+const WORKSPACE_BIN = fileURLToPath(new URL('../../node_modules/.bin/', import.meta.url));
 
 beforeAll(assertBuilt);
 afterEach(cleanUp);
@@ -19,6 +22,16 @@ describe('command lines', () => {
     expect(help).toMatch(/^ +iocp +a completion port and --threads worker threads/m);
     expect(help).toMatch(/^ +proactor +the notes' multi-session server/m);
     expect(help).toMatch(/--threads <n> +with --lecture iocp: .*\n.*default 5/);
+  });
+
+  // pnpm links the workspace's commands at install time, before the build: `pnpm exec game-server` works only
+  // because each bin is a file that is always there (apps/*/bin) and runs the build.
+  it.each([
+    ['game-server', /^Usage: game-server \[options\]/m],
+    ['dummy-client', /^Usage: dummy-client \[options\]/m],
+  ])('the workspace links the %s command (what pnpm exec runs)', async (command, usage) => {
+    const { stdout } = await promisify(execFile)(`${WORKSPACE_BIN}${command}`, ['--help'], { timeout: 30_000 });
+    expect(stdout).toMatch(usage);
   });
 
   it('--help and the Listening line name the engine that runs (OVERLAPPED_BACKEND when it is set)', async () => {
