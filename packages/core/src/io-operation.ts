@@ -7,8 +7,9 @@ import { WSAOVERLAPPED, type WSABUF } from '@overlapped/winsock-native';
  * and reuse it, so a busy socket allocates no operation records.
  */
 export abstract class IoOperation extends WSAOVERLAPPED {
-  /** The WSABUFs to receive into or gather from; the whole array is passed on every issue. */
+  /** The WSABUFs to receive into or gather from: the first `bufferCount` of them are passed on each issue. */
   buffers: WSABUF[] = [];
+  bufferCount = 0;
 
   /** @internal Whose it is while a completion port owes it a packet (OwedOperations), else 0. */
   owedBy = 0;

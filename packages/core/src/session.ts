@@ -49,6 +49,7 @@ export class Session {
   constructor() {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.recvOp.buffers = [new WSABUF()];
+    this.recvOp.bufferCount = 1;
   }
 
   get socket(): SOCKET {
@@ -115,7 +116,7 @@ export class Session {
   }
 
   private postSend(): void {
-    this.sendQueue.fillBatch(this.sendOp.buffers);
+    this.sendOp.bufferCount = this.sendQueue.fillBatch(this.sendOp.buffers);
     this.sending = true;
     this.pendingOps++;
     this.binding!.strategy.send(this.binding!.socket, this.sendOp);

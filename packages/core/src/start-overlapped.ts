@@ -28,8 +28,8 @@ export const immediateBytes = (): number => transferred.value;
 
 export const startRecv: StartOverlapped = (socket, op, routine) => {
   recvFlags.value = 0;
-  return resultOf(WSARecv(socket, op.buffers, op.buffers.length, transferred, recvFlags, op, routine));
+  return resultOf(WSARecv(socket, op.buffers, op.bufferCount, transferred, recvFlags, op, routine));
 };
 
 export const startSend: StartOverlapped = (socket, op, routine) =>
-  resultOf(WSASend(socket, op.buffers, op.buffers.length, transferred, 0, op, routine));
+  resultOf(WSASend(socket, op.buffers, op.bufferCount, transferred, 0, op, routine));

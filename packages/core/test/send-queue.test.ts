@@ -2,8 +2,8 @@ import type { WSABUF } from '@overlapped/winsock-native';
 import { describe, expect, it } from 'vitest';
 import { SendQueue } from '../src/send-queue.js';
 
-function batchText(batch: WSABUF[]): string[] {
-  return batch.map((wsaBuf) => wsaBuf.buf.subarray(0, wsaBuf.len).toString());
+function batchText(batch: WSABUF[], count: number): string[] {
+  return batch.slice(0, count).map((wsaBuf) => wsaBuf.buf.subarray(0, wsaBuf.len).toString());
 }
 
 describe('SendQueue', () => {
@@ -11,8 +11,8 @@ describe('SendQueue', () => {
     const queue = new SendQueue();
     for (const text of ['ab', 'cde', 'f']) queue.push(Buffer.from(text));
     const batch: WSABUF[] = [];
-    expect(queue.fillBatch(batch)).toBe(6);
-    expect(batchText(batch)).toEqual(['ab', 'cde', 'f']);
+    expect(queue.fillBatch(batch)).toBe(3);
+    expect(batchText(batch, 3)).toEqual(['ab', 'cde', 'f']);
     expect(queue.queuedBytes).toBe(6);
   });
 
@@ -26,8 +26,8 @@ describe('SendQueue', () => {
     queue.acknowledge(7);
     expect(queue.isEmpty).toBe(false);
     expect(queue.queuedBytes).toBe(4);
-    expect(queue.fillBatch(batch)).toBe(4);
-    expect(batchText(batch)).toEqual(['rld', '!']);
+    expect(queue.fillBatch(batch)).toBe(2);
+    expect(batchText(batch, 2)).toEqual(['rld', '!']);
     queue.acknowledge(4);
     expect(queue.isEmpty).toBe(true);
     expect(queue.queuedBytes).toBe(0);
@@ -41,7 +41,31 @@ describe('SendQueue', () => {
     expect(queue.fillBatch(batch)).toBe(SendQueue.MAX_GATHER);
     queue.acknowledge(SendQueue.MAX_GATHER);
     expect(queue.fillBatch(batch)).toBe(3);
-    expect(batch.map((wsaBuf) => wsaBuf.buf[0])).toEqual([total - 3, total - 2, total - 1]);
+    expect(batch.slice(0, 3).map((wsaBuf) => wsaBuf.buf[0])).toEqual([total - 3, total - 2, total - 1]);
+    expect(batch).toHaveLength(SendQueue.MAX_GATHER); // the rest of the last batch is left, not cut off
+  });
+
+  it('keeps order across the bulk drop of acknowledged entries in a long queue', () => {
+    const queue = new SendQueue();
+    const total = 3000;
+    for (let i = 0; i < total; i++) queue.push(Buffer.from([i % 256]));
+    const batch: WSABUF[] = [];
+    let acknowledged = 0;
+    while (acknowledged < 1600) { // past the point where the acknowledged head is dropped in bulk
+      const count = queue.fillBatch(batch);
+      expect(batch[0]!.buf[0]).toBe(acknowledged % 256);
+      queue.acknowledge(count);
+      acknowledged += count;
+    }
+    queue.push(Buffer.from([total % 256]));
+    expect(queue.queuedBytes).toBe(total + 1 - acknowledged);
+    const seen: number[] = [];
+    while (!queue.isEmpty) {
+      const count = queue.fillBatch(batch);
+      for (let i = 0; i < count; i++) seen.push(batch[i]!.buf[0]!);
+      queue.acknowledge(count);
+    }
+    expect(seen).toEqual(Array.from({ length: total + 1 - acknowledged }, (_, i) => (acknowledged + i) % 256));
   });
 
   it('reuses its WSABUF objects from batch to batch', () => {
