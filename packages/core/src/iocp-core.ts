@@ -18,7 +18,8 @@ const BATCH = 128;
  */
 export class IocpCore {
   readonly handle: HANDLE;
-  private readonly entries = Array.from({ length: BATCH }, () => new OVERLAPPED_ENTRY<IoOperation>());
+  // Frozen: its elements never change, so GetQueuedCompletionStatusEx checks them once, not on every dequeue.
+  private readonly entries = Object.freeze(Array.from({ length: BATCH }, () => new OVERLAPPED_ENTRY<IoOperation>()));
   private readonly removed = new ULONG();
   private readonly bytesBox = new DWORD();
   private readonly flagsBox = new DWORD();

@@ -71,16 +71,29 @@ function requireNumber(fn: string, arg: string, value: unknown): void {
   if (typeof value !== 'number') throw new TypeError(`${fn}: argument ${arg} must be a number`);
 }
 
-function requireEntries(fn: string, entries: unknown, count: number): void {
-  // A loop, not slice().every(): a server's dispatch passes the same 128 entries on every call.
-  let valid = Array.isArray(entries) && entries.length >= count;
-  for (let i = 0; valid && i < count; i++) {
-    const entry: unknown = (entries as unknown[])[i];
-    valid = typeof entry === 'object' && entry !== null;
+/**
+ * Frozen entry arrays already checked: a frozen array's elements cannot be replaced, so one check holds for
+ * every later call (the entries themselves stay writable; freezing is shallow). A server that dequeues a
+ * couple of packets per wake-up then does not walk its 128 entries each time.
+ */
+const checkedFrozenEntries = new WeakSet<object>();
+
+/** Whether entries[0..upTo) are all objects (a loop, not every(): every() skips the holes of a sparse array). */
+function entriesUpTo(entries: unknown[], upTo: number): boolean {
+  for (let i = 0; i < upTo; i++) {
+    const entry = entries[i];
+    if (typeof entry !== 'object' || entry === null) return false;
   }
-  if (!valid) {
+  return true;
+}
+
+function requireEntries(fn: string, entries: unknown, count: number): void {
+  if (checkedFrozenEntries.has(entries as object) && (entries as unknown[]).length >= count) return;
+  if (!Array.isArray(entries) || entries.length < count || !entriesUpTo(entries, count)) {
     throw new TypeError(`${fn}: argument lpCompletionPortEntries must be an array of at least ulCount OVERLAPPED_ENTRY objects`);
   }
+  // Remembered only once every element is an entry, so that a later call with a larger count is covered too.
+  if (Object.isFrozen(entries) && entriesUpTo(entries, entries.length)) checkedFrozenEntries.add(entries);
 }
 
 function dequeueNow(port: HANDLE, max: number, ms: number, alertable: boolean, fill: Fill): boolean {
@@ -130,7 +143,7 @@ function statusFill(bytes: DWORD, key: ULONG_PTR, overlapped: LPOVERLAPPED): Fil
   };
 }
 
-function entriesFill(entries: OVERLAPPED_ENTRY[], removed: ULONG): Fill {
+function entriesFill(entries: readonly OVERLAPPED_ENTRY[], removed: ULONG): Fill {
   return (count, error) => {
     if (count <= 0) {
       removed.value = 0;
@@ -184,7 +197,7 @@ function checkExArgs(fn: string, port: unknown, entries: unknown, count: unknown
 
 /** Removes up to ulCount packets in one call: the batch path of a fast server. */
 export function GetQueuedCompletionStatusEx(
-  CompletionPort: HANDLE, lpCompletionPortEntries: OVERLAPPED_ENTRY[], ulCount: number, ulNumEntriesRemoved: ULONG,
+  CompletionPort: HANDLE, lpCompletionPortEntries: readonly OVERLAPPED_ENTRY[], ulCount: number, ulNumEntriesRemoved: ULONG,
   dwMilliseconds: number, fAlertable: boolean,
 ): boolean {
   checkExArgs('GetQueuedCompletionStatusEx', CompletionPort, lpCompletionPortEntries, ulCount, ulNumEntriesRemoved, dwMilliseconds);
@@ -194,7 +207,7 @@ export function GetQueuedCompletionStatusEx(
 
 /** GetQueuedCompletionStatusEx as a Promise of its BOOL; never blocks the event loop. */
 export function GetQueuedCompletionStatusExAsync(
-  CompletionPort: HANDLE, lpCompletionPortEntries: OVERLAPPED_ENTRY[], ulCount: number, ulNumEntriesRemoved: ULONG,
+  CompletionPort: HANDLE, lpCompletionPortEntries: readonly OVERLAPPED_ENTRY[], ulCount: number, ulNumEntriesRemoved: ULONG,
   dwMilliseconds: number, fAlertable: boolean,
 ): Promise<boolean> {
   checkExArgs('GetQueuedCompletionStatusExAsync', CompletionPort, lpCompletionPortEntries, ulCount, ulNumEntriesRemoved, dwMilliseconds);

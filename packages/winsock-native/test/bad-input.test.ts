@@ -141,6 +141,11 @@ describe('completion ports: wrong types throw, Winsock-level mistakes fail with 
       expectTypeError(call('GetQueuedCompletionStatus', p, new ws.DWORD(), new ws.ULONG_PTR(), undefined, 0), 'GetQueuedCompletionStatus', 'lpOverlapped');
       expectTypeError(call('GetQueuedCompletionStatusEx', p, 'entries', 1, new ws.ULONG(), 0, false), 'GetQueuedCompletionStatusEx', 'lpCompletionPortEntries');
       expectTypeError(call('GetQueuedCompletionStatusEx', p, [new ws.OVERLAPPED_ENTRY()], 2, new ws.ULONG(), 0, false), 'GetQueuedCompletionStatusEx', 'lpCompletionPortEntries');
+      // A frozen array is checked once, whole: one with a hole past the first call's count is still refused later.
+      const holey = Object.freeze([new ws.OVERLAPPED_ENTRY(), undefined as unknown as ws.OVERLAPPED_ENTRY]);
+      expect(ws.GetQueuedCompletionStatusEx(p, holey, 1, new ws.ULONG(), 0, false)).toBe(false);
+      expect(ws.GetLastError()).toBe(ws.WAIT_TIMEOUT);
+      expectTypeError(call('GetQueuedCompletionStatusEx', p, holey, 2, new ws.ULONG(), 0, false), 'GetQueuedCompletionStatusEx', 'lpCompletionPortEntries');
       expectTypeError(call('CreateIoCompletionPort', s, p, 'key', 0), 'CreateIoCompletionPort', 'CompletionKey');
       expectTypeError(call('CreateIoCompletionPort', s, p, -1, 0), 'CreateIoCompletionPort', 'CompletionKey');
       expectTypeError(call('CreateIoCompletionPort', s, p, 1.5, 0), 'CreateIoCompletionPort', 'CompletionKey');
