@@ -96,11 +96,17 @@ void SubmitTransferLocked(Socket& socket, Operation* op, bool write) {
   std::lock_guard<std::mutex> lock(ring.submitMutex);
   io_uring_sqe* sqe = NextEntryLocked(ring);
   const int flags = static_cast<int>(op->msgFlags);
-  if (write) {
+  // One buffer (nearly every transfer) goes as IORING_OP_SEND / RECV: no msghdr or iovec array to copy in.
+  const iovec& first = message.msg_iov[0];
+  if (write && message.msg_iovlen == 1) {
+    io_uring_prep_send(sqe, socket.fd, first.iov_base, first.iov_len, MSG_NOSIGNAL | flags);
+  } else if (write) {
     io_uring_prep_sendmsg(sqe, socket.fd, &message, MSG_NOSIGNAL | flags);
   } else if (ReceiveLength(op) == 0) {
     // A zero-byte receive completes once data (or the end) is there, consuming nothing: a one-byte peek.
     io_uring_prep_recv(sqe, socket.fd, &socket.peekByte, 1, MSG_PEEK | flags);
+  } else if (message.msg_iovlen == 1) {
+    io_uring_prep_recv(sqe, socket.fd, first.iov_base, first.iov_len, flags);
   } else {
     io_uring_prep_recvmsg(sqe, socket.fd, &message, flags);
   }
@@ -226,7 +232,8 @@ bool ProbeRing(std::string* why) {
   if ((probeRing.features & IORING_FEAT_NODROP) == 0) missing += " NODROP";
   if (io_uring_probe* probe = io_uring_get_probe_ring(&probeRing)) {
     for (auto [opcode, name] : {std::pair{IORING_OP_RECVMSG, " RECVMSG"}, {IORING_OP_SENDMSG, " SENDMSG"},
-                                {IORING_OP_RECV, " RECV"}, {IORING_OP_ASYNC_CANCEL, " ASYNC_CANCEL"}}) {
+                                {IORING_OP_RECV, " RECV"}, {IORING_OP_SEND, " SEND"},
+                                {IORING_OP_ASYNC_CANCEL, " ASYNC_CANCEL"}}) {
       if (!io_uring_opcode_supported(probe, opcode)) missing += name;
     }
     io_uring_free_probe(probe);
@@ -245,6 +252,9 @@ bool ProbeRing(std::string* why) {
 RingPtr CreateRing(int socketsFd, std::string* error) {
   RingPtr ring(new Ring());
   io_uring_params params{};
+  // The default task-work mode, on purpose. DEFER_TASKRUN (with SINGLE_ISSUER) would leave a waiting receive
+  // unfinished until this thread enters the ring itself, so a thread busy in JS or blocked elsewhere would
+  // stall operations other threads wait for; COOP_TASKRUN would not wake this thread in epoll_wait.
   params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
   params.cq_entries = kCompletionEntries;
   const int result = io_uring_queue_init_params(kSubmissionEntries, &ring->uring, &params);

@@ -36,7 +36,8 @@ static ssize_t ReceiveOnce(Socket& socket, IoSlice* slices, size_t count, int fl
   message.msg_iovlen = count;
   ssize_t result;
   do {
-    result = recvmsg(socket.fd, &message, flags);
+    // One buffer (a session's receive): recv spares the kernel copying in a msghdr and an iovec array.
+    result = count == 1 ? recv(socket.fd, slices[0].base, slices[0].len, flags) : recvmsg(socket.fd, &message, flags);
   } while (result < 0 && errno == EINTR);
   return result;
 }
@@ -124,7 +125,10 @@ bool TrySend(Socket& socket, Operation* op) {
     msghdr message{};
     message.msg_iov = reinterpret_cast<iovec*>(op->slices.data() + op->nextSlice);
     message.msg_iovlen = op->slices.size() - op->nextSlice;
-    ssize_t sent = sendmsg(socket.fd, &message, MSG_NOSIGNAL | static_cast<int>(op->msgFlags));
+    const int flags = MSG_NOSIGNAL | static_cast<int>(op->msgFlags);
+    const IoSlice& first = op->slices[op->nextSlice];
+    // One buffer left (nearly every send): send spares the kernel copying in a msghdr and an iovec array.
+    ssize_t sent = message.msg_iovlen == 1 ? send(socket.fd, first.base, first.len, flags) : sendmsg(socket.fd, &message, flags);
     if (sent < 0) {
       if (errno == EINTR) continue;
       if (WouldBlock(errno)) {
