@@ -12,14 +12,23 @@ import { createInterface } from 'node:readline';
 
 const [gameServer, dummyClient, pairing] = process.argv.slice(2);
 const TIMEOUT_MS = 45000;
+/** Stats lines (one a second from each side) kept to print when a run fails: they show which side stalled. */
+const TAIL_LINES = 6;
+
+function keepTail(tail, line) {
+  tail.push(line);
+  if (tail.length > TAIL_LINES) tail.shift();
+}
 
 /** `mode`: the game-server flags that choose its model (`--strategy <name> --quiet`). */
 function startServer(mode) {
   const server = spawn(process.execPath, [gameServer, '--port', '0', ...mode, '--echo'],
     { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tail = [];
   const port = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('game-server did not print "Listening on"')), TIMEOUT_MS);
     createInterface({ input: server.stdout }).on('line', (line) => {
+      keepTail(tail, line);
       const match = /^Listening on [\d.]+:(\d+)/.exec(line);
       if (match) {
         clearTimeout(timer);
@@ -28,7 +37,7 @@ function startServer(mode) {
     });
     server.on('exit', (code) => reject(new Error(`game-server exited early with ${code}`)));
   });
-  return { server, port };
+  return { server, port, tail };
 }
 
 function runClient(port, strategy, clients) {
@@ -36,13 +45,15 @@ function runClient(port, strategy, clients) {
     const client = spawn(process.execPath, [dummyClient, '--port', String(port), '--clients',
       String(clients), '--duration', '2', '--quiet', '--expect-echo', '--echo-timeout', '15', '--strategy', strategy], { stdio: ['ignore', 'pipe', 'inherit'] });
     let summary = '';
+    const tail = [];
     createInterface({ input: client.stdout }).on('line', (line) => {
+      keepTail(tail, line);
       if (line.startsWith('Summary:')) summary = line;
     });
     const timer = setTimeout(() => client.kill(), TIMEOUT_MS);
     client.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, summary });
+      resolve({ code, summary, tail });
     });
   });
 }
@@ -57,12 +68,16 @@ const RUNS = STRATEGIES.flatMap((server) => STRATEGIES.filter((client) => pairin
 for (const { server: serverMode, client: clientStrategy, clients } of RUNS) {
   {
     const what = `apps: game-server ${serverMode.join(' ')} --echo <- dummy-client --clients ${clients} --strategy ${clientStrategy}`;
-    const { server, port } = startServer(serverMode);
+    const { server, port, tail: serverTail } = startServer(serverMode);
     try {
-      const { code, summary } = await runClient(await port, clientStrategy, clients);
+      const { code, summary, tail: clientTail } = await runClient(await port, clientStrategy, clients);
       const match = /sent=(\d+) echoed=(\d+) lost=(\d+)/.exec(summary);
       const ok = code === 0 && match !== null && Number(match[1]) > 0 && match[1] === match[2] && match[3] === '0';
       console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}: exit ${code}, ${summary || 'no summary'}`);
+      if (!ok) {
+        for (const line of serverTail) console.log(`     game-server:  ${line}`);
+        for (const line of clientTail) console.log(`     dummy-client: ${line}`);
+      }
       ok ? passed++ : failed++;
     } catch (error) {
       console.log(`FAIL ${what}: ${error.message}`);
