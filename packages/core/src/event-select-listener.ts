@@ -13,8 +13,8 @@ import { openOverlappedTcpSocket, setNonBlocking, setSocketOption, withSocket } 
  * every accept() call, even one that fails with WSAEWOULDBLOCK, so there the event never goes missing. Wine
  * (server/sock.c) re-enables it only on a successful accept: when it records FD_ACCEPT for a connection this
  * loop has already taken, the next accept() fails, the record stays, and no later connection signals the event
- * again. Seen under Wine 8 as up to 15 of a burst of 20 connections left in the backlog; the retry bounds that to this delay and
- * costs one failed accept() per idle interval.
+ * again. Seen under Wine 8 as up to 15 of a burst of 20 connections left in the backlog; the retry bounds that
+ * to this delay and costs one failed accept() per idle interval.
  */
 const ACCEPT_RECHECK_MS = 250;
 
